@@ -7,6 +7,23 @@
 import { ByteBuffer } from "flatbuffers";
 import { inputError } from "../../errors.js";
 
+/**
+ * How much a reader may materialise (arrays, copies, decoded strings) from one file. FlatBuffers let many
+ * offsets point at the same vector, so a small crafted file could otherwise make the reader copy one large
+ * vector once per reference (a 1 MB file asking for hundreds of GB). Every vector read is charged here; a
+ * well-formed model reads each vector once, which costs at most a few times the file size.
+ */
+export class ReadBudget {
+  remaining: number;
+  constructor(readonly limit: number) {
+    this.remaining = limit;
+  }
+  /** The budget for a file of `fileBytes` bytes: generous for legitimate sharing, bounded for abuse. */
+  static forFile(fileBytes: number): ReadBudget {
+    return new ReadBudget(16 * fileBytes + 64 * 1024 * 1024);
+  }
+}
+
 export class FbTable {
   private constructor(
     readonly bb: ByteBuffer,
@@ -16,16 +33,17 @@ export class FbTable {
     private readonly vtableLen: number,
     /** Field path of this table for error messages. */
     readonly path: string,
+    private readonly budget: ReadBudget,
   ) {}
 
   static root(bytes: Uint8Array, path: string): FbTable {
     const bb = new ByteBuffer(bytes);
     if (bytes.length < 8) throw inputError(`file is ${bytes.length} bytes, too short for a FlatBuffer header`, "byte 0");
     const rootPos = bb.readUint32(0);
-    return FbTable.at(bb, rootPos, path);
+    return FbTable.at(bb, rootPos, path, ReadBudget.forFile(bytes.length));
   }
 
-  static at(bb: ByteBuffer, pos: number, path: string): FbTable {
+  static at(bb: ByteBuffer, pos: number, path: string, budget: ReadBudget = ReadBudget.forFile(bb.capacity())): FbTable {
     const cap = bb.capacity();
     if (pos < 0 || pos + 4 > cap) throw inputError(`table at byte ${pos} lies outside the file (${cap} bytes)`, path);
     const vtable = pos - bb.readInt32(pos);
@@ -34,7 +52,7 @@ export class FbTable {
     if (vtableLen < 4 || vtableLen % 2 !== 0 || vtable + vtableLen > cap) throw inputError(`vtable at byte ${vtable} has an invalid length ${vtableLen}`, path);
     const inlineSize = bb.readUint16(vtable + 2);
     if (pos + inlineSize > cap) throw inputError(`table at byte ${pos} (${inlineSize} bytes) extends past the end of the file`, path);
-    return new FbTable(bb, pos, vtable, vtableLen, path);
+    return new FbTable(bb, pos, vtable, vtableLen, path, budget);
   }
 
   private fail(slot: number, name: string, msg: string): never {
@@ -97,11 +115,14 @@ export class FbTable {
 
   table(slot: number, name: string): FbTable | null {
     const p = this.indirect(slot, name);
-    return p ? FbTable.at(this.bb, p, `${this.path}.${name}`) : null;
+    return p ? FbTable.at(this.bb, p, `${this.path}.${name}`, this.budget) : null;
   }
 
-  /** Start and length of a vector of `elemSize`-byte elements, bounds-checked. */
-  private vector(slot: number, name: string, elemSize: number): { start: number; length: number } | null {
+  /**
+   * Start and length of a vector of `elemSize`-byte elements, bounds-checked. `cost` is what reading one
+   * element materialises in memory (a JS number is 8 bytes, a table object more), charged to the budget.
+   */
+  private vector(slot: number, name: string, elemSize: number, cost: number): { start: number; length: number } | null {
     const p = this.indirect(slot, name);
     if (!p) return null;
     const length = this.bb.readUint32(p);
@@ -109,22 +130,26 @@ export class FbTable {
     if (start + length * elemSize > this.bb.capacity()) {
       this.fail(slot, name, `vector at byte ${p} of ${length} elements extends past the end of the file (${this.bb.capacity()} bytes)`);
     }
+    this.budget.remaining -= length * cost;
+    if (this.budget.remaining < 0) {
+      this.fail(slot, name, `vector at byte ${p} takes the data read from the file past ${this.budget.limit} bytes; its vectors are shared or overlap far beyond what a model needs`);
+    }
     return { start, length };
   }
 
   tables(slot: number, name: string): FbTable[] {
-    const v = this.vector(slot, name, 4);
+    const v = this.vector(slot, name, 4, 64);
     if (!v) return [];
     const out: FbTable[] = [];
     for (let i = 0; i < v.length; i++) {
       const ep = v.start + 4 * i;
-      out.push(FbTable.at(this.bb, ep + this.bb.readUint32(ep), `${this.path}.${name}[${i}]`));
+      out.push(FbTable.at(this.bb, ep + this.bb.readUint32(ep), `${this.path}.${name}[${i}]`, this.budget));
     }
     return out;
   }
 
   int32s(slot: number, name: string): number[] {
-    const v = this.vector(slot, name, 4);
+    const v = this.vector(slot, name, 4, 8);
     if (!v) return [];
     const out = new Array<number>(v.length);
     for (let i = 0; i < v.length; i++) out[i] = this.bb.readInt32(v.start + 4 * i);
@@ -132,7 +157,7 @@ export class FbTable {
   }
 
   float32s(slot: number, name: string): number[] {
-    const v = this.vector(slot, name, 4);
+    const v = this.vector(slot, name, 4, 8);
     if (!v) return [];
     const out = new Array<number>(v.length);
     for (let i = 0; i < v.length; i++) out[i] = this.bb.readFloat32(v.start + 4 * i);
@@ -141,7 +166,7 @@ export class FbTable {
 
   /** int64 vector as numbers; values beyond ±2^53 are an error. */
   int64s(slot: number, name: string): number[] {
-    const v = this.vector(slot, name, 8);
+    const v = this.vector(slot, name, 8, 8);
     if (!v) return [];
     const out = new Array<number>(v.length);
     for (let i = 0; i < v.length; i++) {
@@ -152,15 +177,15 @@ export class FbTable {
     return out;
   }
 
-  /** A [ubyte] vector as a view into the file (no copy). */
+  /** A [ubyte] vector as a view into the file (no copy; charged in full, as callers copy it out). */
   bytes(slot: number, name: string): Uint8Array | null {
-    const v = this.vector(slot, name, 1);
+    const v = this.vector(slot, name, 1, 1);
     if (!v) return null;
     return this.bb.bytes().subarray(v.start, v.start + v.length);
   }
 
   string(slot: number, name: string): string {
-    const v = this.vector(slot, name, 1);
+    const v = this.vector(slot, name, 1, 2);
     if (!v) return "";
     return new TextDecoder("utf-8", { fatal: false }).decode(this.bb.bytes().subarray(v.start, v.start + v.length));
   }
