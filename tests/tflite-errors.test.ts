@@ -247,7 +247,7 @@ describe("random corruption", () => {
         }
         const pos = (): number => (rnd() < 0.9 ? structural[Math.floor(rnd() * structural.length)]! : Math.floor(rnd() * src.length));
         for (let i = 0; i < 200; i++) {
-          let b = src.slice();
+          let b: Uint8Array = src.slice();
           const kind = Math.floor(rnd() * 4);
           if (kind === 0) {
             for (let f = 1 + Math.floor(rnd() * 4); f > 0; f--) {
