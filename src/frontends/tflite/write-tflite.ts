@@ -56,13 +56,16 @@ function assignBuffers(graph: Graph): { tensorBuffer: number[]; datas: Uint8Arra
   return { tensorBuffer, datas, metadataBuffer };
 }
 
-/** A generous upper bound on the file size, used to size the builder once and to refuse models over 2 GB. */
+/**
+ * An upper bound on the file size (each term covers its tables, vtables, vectors and alignment padding), used
+ * to size the builder once (the JS builder cannot grow a buffer past 1 GiB) and to refuse models over 2 GB.
+ */
 function estimateSize(graph: Graph, datas: Uint8Array[]): number {
   let n = 1024 + 4 * graph.description.length + 4 * graph.name.length;
   for (const d of datas) n += d.length + 64;
-  for (const t of graph.tensors) n += 160 + 4 * t.name.length + 8 * t.shape.length + (t.quant ? 64 + 12 * t.quant.scale.length : 0);
+  for (const t of graph.tensors) n += 256 + 4 * t.name.length + 8 * t.shape.length + (t.quant ? 64 + 12 * t.quant.scale.length : 0);
   for (const op of graph.operators) {
-    n += 160 + 4 * (op.inputs.length + op.outputs.length);
+    n += 256 + 4 * (op.inputs.length + op.outputs.length);
     if (op.type === "RESHAPE" && op.attrs.newShape) n += 4 * op.attrs.newShape.length;
   }
   for (const m of graph.metadata) n += 64 + 4 * m.name.length;
