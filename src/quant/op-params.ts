@@ -583,7 +583,7 @@ export function softmaxInputParams(beta: number, inputScale: number, rounding: R
   const maxReal = rounding === "single" ? 2 ** 30 - 1 : 2 ** 31 - 1;
   const real = Math.min(beta * inputScale * 2 ** (31 - SCALED_DIFF_INTEGER_BITS), maxReal);
   const q = quantizeMultiplierGreaterThanOne(real, rounding);
-  return { input_multiplier: q.multiplier, input_left_shift: q.shift, diff_min: -calculateInputRadius(SCALED_DIFF_INTEGER_BITS, q.shift) };
+  return { input_multiplier: q.multiplier, input_left_shift: q.shift, diff_min: 0 - calculateInputRadius(SCALED_DIFF_INTEGER_BITS, q.shift) };
 }
 
 function softmax(ctx: Ctx, op: OperatorOfType<"SOFTMAX">): SoftmaxParams {
