@@ -1,0 +1,87 @@
+/**
+ * Validates an architecture document against schemas/architecture.schema.json with ajv (compiled once, on
+ * first use). A failure is a MicronetsError at the offending JSON Pointer.
+ */
+import Ajv2020 from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import schema from "../../../schemas/architecture.schema.json" with { type: "json" };
+import { inputError } from "../../errors.js";
+import { chooseProblem, closestName, describeValue, type SchemaError } from "./schema-errors.js";
+import { LAYER_TYPES, type ArchitectureDoc, type LayerType } from "./types.js";
+
+export const ARCHITECTURE_SCHEMA_ID = "https://micronets.dev/schemas/architecture.schema.json";
+
+/** The schema object itself (e.g. for tools that publish or inspect it). */
+export const architectureSchema: Readonly<Record<string, unknown>> = schema;
+
+interface Validators {
+  document: ValidateFunction;
+  layer: Map<LayerType, ValidateFunction>;
+}
+
+let validators: Validators | null = null;
+
+function getValidators(): Validators {
+  if (validators) return validators;
+  // The CommonJS module's default export is the class; under NodeNext typing it is reached through `.default`.
+  const ajv = new Ajv2020.default({ allErrors: true, verbose: true, strict: true, strictTuples: false });
+  const document = ajv.compile(schema);
+  const layer = new Map<LayerType, ValidateFunction>();
+  for (const t of LAYER_TYPES) {
+    const v = ajv.getSchema(`${ARCHITECTURE_SCHEMA_ID}#/$defs/${t}Layer`);
+    if (!v) throw new Error(`internal: schema has no $defs/${t}Layer`);
+    layer.set(t, v);
+  }
+  validators = { document, layer };
+  return validators;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The errors of one layer. The document schema tries every layer type (oneOf), which buries the real problem
+ * among the other types' complaints, so the layer is checked again against its own type's schema.
+ */
+function layerErrors(layer: unknown, index: number): SchemaError[] {
+  const at = `/layers/${index}`;
+  if (!isPlainObject(layer)) return [{ keyword: "type", instancePath: at, params: { type: "object" }, data: layer }];
+  if (!("type" in layer)) {
+    return [{ keyword: "required", instancePath: at, params: { missingProperty: "type" }, data: layer, parentSchema: { title: "layer", required: ["type"] } }];
+  }
+  const type = layer.type;
+  if (typeof type !== "string" || !(LAYER_TYPES as readonly string[]).includes(type)) {
+    const hint = typeof type === "string" ? closestName(type, LAYER_TYPES) : undefined;
+    const message = `unknown layer type (found ${describeValue(type)}${hint ? `; did you mean "${hint}"?` : ""}); expected one of ${LAYER_TYPES.join(", ")}`;
+    return [{ keyword: "$message", instancePath: `${at}/type`, params: {}, data: type, message }];
+  }
+  const v = getValidators().layer.get(type as LayerType)!;
+  if (v(layer)) return [];
+  return (v.errors ?? []).map((e) => ({ ...(e as SchemaError), instancePath: `${at}${e.instancePath}` }));
+}
+
+/** Checks `doc` against the schema; throws a MicronetsError at the most relevant JSON Pointer. */
+export function assertArchitectureSchema(doc: unknown, file?: string): asserts doc is ArchitectureDoc {
+  const { document } = getValidators();
+  // Called as a plain predicate: ajv's type guard would narrow `doc` to never on the failure path.
+  if ((document as (data: unknown) => boolean)(doc)) return;
+  const raw = (document.errors ?? []) as SchemaError[];
+  // Replace each failing layer's errors with that layer's own-type errors, keeping the document order.
+  const errors: SchemaError[] = [];
+  const seen = new Set<number>();
+  const layers = isPlainObject(doc) && Array.isArray(doc.layers) ? doc.layers : [];
+  for (const e of raw) {
+    const m = /^\/layers\/(\d+)(\/|$)/.exec(e.instancePath);
+    if (!m) {
+      errors.push(e);
+      continue;
+    }
+    const index = Number(m[1]);
+    if (seen.has(index)) continue;
+    seen.add(index);
+    errors.push(...layerErrors(layers[index], index));
+  }
+  const problem = chooseProblem(errors.length > 0 ? errors : raw);
+  throw inputError(problem.message, problem.where, file);
+}

@@ -1,0 +1,137 @@
+/**
+ * Filter and bias constants of the convolution family: their quantization always (analysis needs the scale
+ * counts), their bytes when the layer has explicit weights or the seeded generator is on.
+ *
+ * Generated weights: int8 values uniform on [-127, 127] with one ±127 per output channel (as symmetric
+ * per-channel quantization of trained weights produces), per-channel scales (per-tensor for fully_connected,
+ * as converters emit) jittered ±25 % around the scale that gives the planned pre-activation spread, and small
+ * random int32 biases. Every draw comes from SplitMix32 streams keyed by (seed, layer index, purpose), so the
+ * same seed gives identical bytes and a layer's data does not depend on the layers before it.
+ */
+import { inputError, limitError } from "../../errors.js";
+import { elementCount, int32Bytes } from "../../ir/tensor-data.js";
+import type { Quantization, Tensor } from "../../ir/types.js";
+import type { BuiltGraph, LayerRecord } from "./build-graph.js";
+import { SplitMix32, streamSeed } from "./prng.js";
+import { INT8_WEIGHT_RMS, type QuantPlan } from "./quant-plan.js";
+
+export interface FillOptions {
+  /** Fill generated data into layers without explicit weights. */
+  generate: boolean;
+  seed: number;
+}
+
+/** Generated constant bytes allowed in one graph: far above any microcontroller's flash. */
+export const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
+
+const STREAM_SCALES = 1;
+const STREAM_DATA = 2;
+/** Smallest and largest scales kept (positive normal float32 values, far from over/underflow in products). */
+const MIN_SCALE = 1e-30;
+const MAX_SCALE = 1e30;
+
+function clampScale(s: number): number {
+  const v = Number.isFinite(s) && s > 0 ? s : MIN_SCALE;
+  return Math.fround(Math.min(MAX_SCALE, Math.max(MIN_SCALE, v)));
+}
+
+function quantization(scales: number[], axis: number): Quantization {
+  return { scale: scales, zeroPoint: new Array<number>(scales.length).fill(0), axis: scales.length > 1 ? axis : 0 };
+}
+
+/** Index of element j of output channel c in a filter with `channels` channels on `axis` (0 or 3). */
+function channelElement(axis: 0 | 3, perChannel: number, channels: number, c: number, j: number): number {
+  return axis === 0 ? c * perChannel + j : j * channels + c;
+}
+
+class Filler {
+  private generatedBytes = 0;
+
+  constructor(
+    readonly built: BuiltGraph,
+    readonly plan: QuantPlan,
+    readonly opts: FillOptions,
+  ) {}
+
+  layer(rec: LayerRecord): void {
+    const tensors = this.built.graph.tensors;
+    const filter = tensors[rec.filter!]!;
+    const bias = rec.bias !== undefined && rec.bias >= 0 ? tensors[rec.bias] : undefined;
+    const channels = rec.channels!;
+    const axis = rec.channelAxis!;
+    const inScale = this.plan.quant[rec.inputs[0]!]!.scale[0]!;
+    const spec = rec.spec;
+    const explicit = "weights" in spec ? spec.weights : undefined;
+    const wRms = this.plan.weightRms.get(rec.index)!;
+
+    let scales: number[];
+    if (explicit) {
+      const given = typeof explicit.filterScale === "number" ? [explicit.filterScale] : explicit.filterScale;
+      if (given.length !== 1 && given.length !== channels) {
+        throw inputError(`has ${given.length} scales; expected 1 or ${channels} (one per output channel)`, `${rec.path}/weights/filterScale`);
+      }
+      scales = given.map((s, k) => {
+        const f = Math.fround(s);
+        if (!(f > 0) || !Number.isFinite(f)) throw inputError(`scale ${s} cannot be stored as a positive float32`, `${rec.path}/weights/filterScale${given.length > 1 || typeof explicit.filterScale !== "number" ? `/${k}` : ""}`);
+        return f;
+      });
+    } else if (spec.type === "fully_connected") {
+      scales = [clampScale(wRms / INT8_WEIGHT_RMS)];
+    } else {
+      const rng = new SplitMix32(streamSeed(this.opts.seed, rec.index, STREAM_SCALES));
+      scales = Array.from({ length: channels }, () => clampScale((wRms * rng.uniform(0.75, 1.25)) / INT8_WEIGHT_RMS));
+    }
+    filter.quant = quantization(scales, axis);
+    if (bias) bias.quant = quantization(scales.map((s) => clampScale(inScale * s)), 0);
+
+    if (explicit) this.explicitData(rec, filter, bias, explicit.filter, explicit.bias);
+    else if (this.opts.generate) this.generatedData(rec, filter, bias);
+  }
+
+  private explicitData(rec: LayerRecord, filter: Tensor, bias: Tensor | undefined, values: number[], biasValues: number[] | undefined): void {
+    const need = elementCount(filter.shape);
+    if (values.length !== need) {
+      throw inputError(`has ${values.length} values; the filter [${filter.shape.join(", ")}] needs ${need}`, `${rec.path}/weights/filter`);
+    }
+    filter.data = new Uint8Array(Int8Array.from(values).buffer);
+    if (biasValues && !bias) throw inputError("the layer has useBias: false, so it takes no bias values", `${rec.path}/weights/bias`);
+    if (!bias) return;
+    if (biasValues && biasValues.length !== rec.channels) {
+      throw inputError(`has ${biasValues.length} values; expected ${rec.channels} (one per output channel)`, `${rec.path}/weights/bias`);
+    }
+    bias.data = int32Bytes(biasValues ?? new Array<number>(rec.channels!).fill(0));
+  }
+
+  private generatedData(rec: LayerRecord, filter: Tensor, bias: Tensor | undefined): void {
+    const count = elementCount(filter.shape);
+    this.generatedBytes += count + (bias ? 4 * rec.channels! : 0);
+    if (this.generatedBytes > MAX_GENERATED_BYTES) {
+      throw limitError(`generated weights would exceed ${MAX_GENERATED_BYTES} bytes at this layer (the generator's limit)`, rec.path);
+    }
+    const rng = new SplitMix32(streamSeed(this.opts.seed, rec.index, STREAM_DATA));
+    const q = new Int8Array(count);
+    for (let i = 0; i < count; i++) q[i] = rng.int(-127, 127);
+    const channels = rec.channels!;
+    const perChannel = count / channels;
+    for (let c = 0; c < channels; c++) {
+      const j = rng.int(0, perChannel - 1);
+      q[channelElement(rec.channelAxis!, perChannel, channels, c, j)] = rng.next() < 0.5 ? -127 : 127;
+    }
+    filter.data = new Uint8Array(q.buffer);
+    if (!bias) return;
+    const pre = this.plan.preStd.get(rec.index)!;
+    const biasScales = bias.quant!.scale;
+    const values = Array.from({ length: channels }, (_, c) => {
+      const real = pre * rng.uniform(-0.1, 0.1);
+      const v = Math.round(real / biasScales[biasScales.length > 1 ? c : 0]!);
+      return Math.min(2147483647, Math.max(-2147483648, v));
+    });
+    bias.data = int32Bytes(values);
+  }
+}
+
+/** Sets filter/bias quantization of every convolution-family layer and fills data where there is any. */
+export function fillConstants(built: BuiltGraph, plan: QuantPlan, opts: FillOptions): void {
+  const filler = new Filler(built, plan, opts);
+  for (const rec of built.records) if (rec.filter !== undefined) filler.layer(rec);
+}
