@@ -1,0 +1,52 @@
+import { analyzeGraph } from "../../analysis/analyze.js";
+import { loadTarget } from "../../analysis/targets.js";
+import { usageError } from "../../errors.js";
+import { loadModelFile } from "../../frontends/load-model.js";
+import { writeFileAtomic } from "../../io/atomic-write.js";
+import { renderMarkdown } from "../../report/markdown.js";
+import { buildReport, reportJson } from "../../report/report-data.js";
+import { renderText } from "../../report/text.js";
+import { boolOpt, parseCommandArgs, stringOpt } from "../args.js";
+import type { Command } from "./index.js";
+
+const usage = `usage: micronets analyze <model.tflite|arch.json> [options]
+
+Per-layer MACs, ops, parameters and flash, the tensor-arena plan (offsets and lifetimes), and — with a
+target — SRAM/flash fit, latency and energy estimates.
+
+options:
+  --target NAME|FILE   judge against an MCU (a name from targets/ or a target JSON file)
+  --family NAME        the target's latency family (search space), e.g. kws, vww
+  --planner NAME       arena planner (default greedy-by-size, TFLM's)
+  --json               print the JSON report (schemas/report.schema.json)
+  --md                 print a markdown report
+  -o, --out FILE       write the report to FILE instead of standard output`;
+
+export const analyzeCommand: Command = {
+  name: "analyze",
+  summary: "ops, parameters, flash, arena plan; fit, latency and energy on a target",
+  usage,
+  async run(argv, io) {
+    const p = parseCommandArgs("analyze", argv, {
+      target: { type: "string" },
+      family: { type: "string" },
+      planner: { type: "string" },
+      json: { type: "boolean" },
+      md: { type: "boolean" },
+      out: { type: "string", short: "o" },
+    }, { min: 1, max: 1, names: "the model file" });
+    if (boolOpt(p, "json") && boolOpt(p, "md")) throw usageError("analyze: choose one of --json and --md");
+    const path = p.positionals[0]!;
+    const targetName = stringOpt(p, "target");
+    const target = targetName ? loadTarget(targetName) : undefined;
+    if (stringOpt(p, "family") && !target) throw usageError("analyze: --family needs --target");
+    const model = loadModelFile(path);
+    const analysis = analyzeGraph(model.graph, { target, planner: stringOpt(p, "planner"), latencyFamily: stringOpt(p, "family") });
+    const report = buildReport(analysis, { path, format: model.format });
+    const text = boolOpt(p, "json") ? reportJson(report) : boolOpt(p, "md") ? renderMarkdown(report) : renderText(report);
+    const out = stringOpt(p, "out");
+    if (out) writeFileAtomic(out, text);
+    else io.out(text);
+    return 0;
+  },
+};

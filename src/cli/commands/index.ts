@@ -1,0 +1,11 @@
+import type { CliIO } from "../main.js";
+import { analyzeCommand } from "./analyze.js";
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+export const COMMANDS: Command[] = [analyzeCommand];

@@ -1,0 +1,54 @@
+/**
+ * Atomic outputs: a file or folder appears complete or not at all. Content is written to a temporary
+ * sibling and renamed into place, so an error (or a kill) never leaves a partial output behind.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { MicronetsError } from "../errors.js";
+
+function ioError(path: string, e: unknown): MicronetsError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === "ENOENT" ? "folder does not exist" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+  return new MicronetsError("io", `cannot write: ${why}`, { file: path });
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw ioError(path, e);
+  }
+}
+
+/**
+ * Builds a folder atomically: `fill` writes into a fresh temporary folder beside `dir`; on success the
+ * previous `dir` (if any) is replaced, on failure the temporary folder is removed and the error rethrown.
+ */
+export function writeDirAtomic(dir: string, fill: (tmpDir: string) => void): void {
+  const parent = dirname(dir);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw ioError(dir, e);
+  }
+  let tmp: string;
+  try {
+    tmp = mkdtempSync(join(parent, `.${basename(dir)}.tmp-`));
+  } catch (e) {
+    throw ioError(dir, e);
+  }
+  try {
+    fill(tmp);
+    const old = existsSync(dir) ? `${tmp}.old` : null;
+    if (old) renameSync(dir, old);
+    renameSync(tmp, dir);
+    if (old) rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (e instanceof MicronetsError) throw e;
+    throw ioError(dir, e);
+  }
+}
