@@ -24,8 +24,6 @@ export interface RealStats {
 export interface QuantPlan {
   /** By tensor id: activation quantization (null for constants and float32 tensors). */
   quant: (Quantization | null)[];
-  /** By layer index (convolution family): the real RMS its generated weights should have. */
-  weightRms: Map<number, number>;
   /** By layer index (convolution family): the expected standard deviation of its pre-activation values. */
   preStd: Map<number, number>;
   /** By tensor id: estimated real statistics (for tests and diagnostics). */
@@ -132,7 +130,6 @@ export function planQuantization(doc: ArchitectureDoc, built: BuiltGraph): Quant
   const range = new Map<number, [number, number]>();
   const pins = new Map<number, Pin>();
   const groups = new UnionFind(n);
-  const weightRms = new Map<number, number>();
   const preStd = new Map<number, number>();
 
   const inputPin = doc.input.quantization ? pinned(doc.input.quantization, "/input/quantization") : { q: DEFAULT_INPUT_QUANT, where: "/input" };
@@ -155,17 +152,14 @@ export function planQuantization(doc: ArchitectureDoc, built: BuiltGraph): Quant
       case "depthwise_conv2d":
       case "fully_connected": {
         const ex2 = Math.max(x.mean * x.mean + x.std * x.std, 1e-30);
-        let wRms: number;
         let pre: number;
         if (spec.weights) {
           const scales = typeof spec.weights.filterScale === "number" ? [spec.weights.filterScale] : spec.weights.filterScale;
-          wRms = Math.sqrt(meanOfSquares(spec.weights.filter) * meanOfSquares(scales));
-          pre = Math.max(wRms * Math.sqrt(rec.fanIn! * ex2), 1e-30);
+          pre = Math.max(Math.sqrt(meanOfSquares(spec.weights.filter) * meanOfSquares(scales) * rec.fanIn! * ex2), 1e-30);
         } else {
+          // Generated weights are scaled to give exactly this spread (weight-fill.ts).
           pre = PRE_ACTIVATION_STD[rec.activation] ?? 1;
-          wRms = pre / Math.sqrt(rec.fanIn! * ex2);
         }
-        weightRms.set(rec.index, wRms);
         preStd.set(rec.index, pre);
         fromPre(out, 0, pre, rec.activation);
         break;
@@ -271,6 +265,6 @@ export function planQuantization(doc: ArchitectureDoc, built: BuiltGraph): Quant
     const q = pin ? pin.q : quantForRange(lo, hi);
     for (const id of ids) quant[id] = { scale: [q.scale], zeroPoint: [q.zeroPoint], axis: 0 };
   }
-  return { quant, weightRms, preStd, stats };
+  return { quant, preStd, stats };
 }
 

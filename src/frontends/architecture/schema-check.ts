@@ -67,20 +67,14 @@ export function assertArchitectureSchema(doc: unknown, file?: string): asserts d
   // Called as a plain predicate: ajv's type guard would narrow `doc` to never on the failure path.
   if ((document as (data: unknown) => boolean)(doc)) return;
   const raw = (document.errors ?? []) as SchemaError[];
-  // Replace each failing layer's errors with that layer's own-type errors, keeping the document order.
-  const errors: SchemaError[] = [];
-  const seen = new Set<number>();
-  const layers = isPlainObject(doc) && Array.isArray(doc.layers) ? doc.layers : [];
-  for (const e of raw) {
-    const m = /^\/layers\/(\d+)(\/|$)/.exec(e.instancePath);
-    if (!m) {
-      errors.push(e);
-      continue;
-    }
-    const index = Number(m[1]);
-    if (seen.has(index)) continue;
-    seen.add(index);
-    errors.push(...layerErrors(layers[index], index));
+  // Problems outside the layer list come first; otherwise the first failing layer, checked against its own
+  // type's schema (users fix documents top-down).
+  const outside = raw.filter((e) => !/^\/layers\/\d+(\/|$)/.test(e.instancePath));
+  let errors = outside;
+  if (errors.length === 0) {
+    const layers = isPlainObject(doc) && Array.isArray(doc.layers) ? doc.layers : [];
+    const first = raw.reduce((m, e) => Math.min(m, Number(/^\/layers\/(\d+)/.exec(e.instancePath)![1])), Infinity);
+    errors = layerErrors(layers[first], first);
   }
   const problem = chooseProblem(errors.length > 0 ? errors : raw);
   throw inputError(problem.message, problem.where, file);

@@ -4,8 +4,8 @@
  *
  * Generated weights: int8 values uniform on [-127, 127] with one ±127 per output channel (as symmetric
  * per-channel quantization of trained weights produces), per-channel scales (per-tensor for fully_connected,
- * as converters emit) jittered ±25 % around the scale that gives the planned pre-activation spread, and small
- * random int32 biases. Every draw comes from SplitMix32 streams keyed by (seed, layer index, purpose), so the
+ * as converters emit) that give each channel the planned pre-activation spread (jittered ±25 %), and int32
+ * biases that centre each channel (like a folded batch norm) plus a small random offset. Every draw comes from SplitMix32 streams keyed by (seed, layer index, purpose), so the
  * same seed gives identical bytes and a layer's data does not depend on the layers before it.
  */
 import { inputError, limitError } from "../../errors.js";
@@ -26,6 +26,7 @@ export const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
 
 const STREAM_SCALES = 1;
 const STREAM_DATA = 2;
+const STREAM_BIAS = 3;
 /** Smallest and largest scales kept (positive normal float32 values, far from over/underflow in products). */
 const MIN_SCALE = 1e-30;
 const MAX_SCALE = 1e30;
@@ -62,30 +63,67 @@ class Filler {
     const inScale = this.plan.quant[rec.inputs[0]!]!.scale[0]!;
     const spec = rec.spec;
     const explicit = "weights" in spec ? spec.weights : undefined;
-    const wRms = this.plan.weightRms.get(rec.index)!;
 
     let scales: number[];
+    let q: Int8Array | null = null;
     if (explicit) {
-      const given = typeof explicit.filterScale === "number" ? [explicit.filterScale] : explicit.filterScale;
-      if (given.length !== 1 && given.length !== channels) {
-        throw inputError(`has ${given.length} scales; expected 1 or ${channels} (one per output channel)`, `${rec.path}/weights/filterScale`);
-      }
-      scales = given.map((s, k) => {
-        const f = Math.fround(s);
-        if (!(f > 0) || !Number.isFinite(f)) throw inputError(`scale ${s} cannot be stored as a positive float32`, `${rec.path}/weights/filterScale${given.length > 1 || typeof explicit.filterScale !== "number" ? `/${k}` : ""}`);
-        return f;
-      });
-    } else if (spec.type === "fully_connected") {
-      scales = [clampScale(wRms / INT8_WEIGHT_RMS)];
+      scales = this.explicitScales(rec, explicit.filterScale);
     } else {
-      const rng = new SplitMix32(streamSeed(this.opts.seed, rec.index, STREAM_SCALES));
-      scales = Array.from({ length: channels }, () => clampScale((wRms * rng.uniform(0.75, 1.25)) / INT8_WEIGHT_RMS));
+      if (this.opts.generate) q = this.generatedFilter(rec, filter);
+      scales = this.generatedScales(rec, filter, q);
     }
     filter.quant = quantization(scales, axis);
     if (bias) bias.quant = quantization(scales.map((s) => clampScale(inScale * s)), 0);
 
-    if (explicit) this.explicitData(rec, filter, bias, explicit.filter, explicit.bias);
-    else if (this.opts.generate) this.generatedData(rec, filter, bias);
+    if (explicit) {
+      this.explicitData(rec, filter, bias, explicit.filter, explicit.bias);
+    } else if (q) {
+      filter.data = new Uint8Array(q.buffer);
+      if (bias) bias.data = this.generatedBias(rec, bias, filter, q);
+    }
+  }
+
+  private explicitScales(rec: LayerRecord, filterScale: number | number[]): number[] {
+    const given = typeof filterScale === "number" ? [filterScale] : filterScale;
+    const channels = rec.channels!;
+    if (given.length !== 1 && given.length !== channels) {
+      throw inputError(`has ${given.length} scales; expected 1 or ${channels} (one per output channel)`, `${rec.path}/weights/filterScale`);
+    }
+    return given.map((s, k) => {
+      const f = Math.fround(s);
+      if (!(f > 0) || !Number.isFinite(f)) {
+        throw inputError(`scale ${s} cannot be stored as a positive float32`, `${rec.path}/weights/filterScale${typeof filterScale === "number" ? "" : `/${k}`}`);
+      }
+      return f;
+    });
+  }
+
+  /**
+   * Scales giving each output channel the planned pre-activation spread σ·u (u a ±25 % jitter per channel;
+   * per tensor for fully_connected). The generated bias cancels the channel's mean (as a folded batch norm
+   * does), so only the input variance v matters: a channel with int8 weights q and scale s has variance
+   * s²·Σq²·v (independent taps) — with the actual Σq² when the weights are generated, else its expectation.
+   */
+  private generatedScales(rec: LayerRecord, filter: Tensor, q: Int8Array | null): number[] {
+    const channels = rec.channels!;
+    const pre = this.plan.preStd.get(rec.index)!;
+    const x = this.plan.stats[rec.inputs[0]!]!;
+    // A (near-)constant input has no spread to scale; fall back to its magnitude.
+    const v = Math.max(x.std * x.std, 1e-6 * x.mean * x.mean, 1e-30);
+    const perChannel = elementCount(filter.shape) / channels;
+    const sumSq = (c: number): number => {
+      if (!q) return perChannel * INT8_WEIGHT_RMS * INT8_WEIGHT_RMS;
+      let acc = 0;
+      for (let j = 0; j < perChannel; j++) acc += q[channelElement(rec.channelAxis!, perChannel, channels, c, j)]! ** 2;
+      return acc;
+    };
+    if (rec.spec.type === "fully_connected") {
+      let total = 0;
+      for (let c = 0; c < channels; c++) total += sumSq(c);
+      return [clampScale(pre / Math.sqrt((total / channels) * v))];
+    }
+    const rng = new SplitMix32(streamSeed(this.opts.seed, rec.index, STREAM_SCALES));
+    return Array.from({ length: channels }, (_, c) => clampScale((pre * rng.uniform(0.75, 1.25)) / Math.sqrt(sumSq(c) * v)));
   }
 
   private explicitData(rec: LayerRecord, filter: Tensor, bias: Tensor | undefined, values: number[], biasValues: number[] | undefined): void {
@@ -102,9 +140,9 @@ class Filler {
     bias.data = int32Bytes(biasValues ?? new Array<number>(rec.channels!).fill(0));
   }
 
-  private generatedData(rec: LayerRecord, filter: Tensor, bias: Tensor | undefined): void {
+  private generatedFilter(rec: LayerRecord, filter: Tensor): Int8Array {
     const count = elementCount(filter.shape);
-    this.generatedBytes += count + (bias ? 4 * rec.channels! : 0);
+    this.generatedBytes += count + (rec.bias !== undefined && rec.bias >= 0 ? 4 * rec.channels! : 0);
     if (this.generatedBytes > MAX_GENERATED_BYTES) {
       throw limitError(`generated weights would exceed ${MAX_GENERATED_BYTES} bytes at this layer (the generator's limit)`, rec.path);
     }
@@ -117,16 +155,30 @@ class Filler {
       const j = rng.int(0, perChannel - 1);
       q[channelElement(rec.channelAxis!, perChannel, channels, c, j)] = rng.next() < 0.5 ? -127 : 127;
     }
-    filter.data = new Uint8Array(q.buffer);
-    if (!bias) return;
+    return q;
+  }
+
+  /**
+   * Biases that cancel each channel's expected mean (input mean μ times the channel's weight sum, as a folded
+   * batch norm would) plus a random offset of about ±10 % of the pre-activation spread.
+   */
+  private generatedBias(rec: LayerRecord, bias: Tensor, filter: Tensor, q: Int8Array): Uint8Array {
+    const rng = new SplitMix32(streamSeed(this.opts.seed, rec.index, STREAM_BIAS));
     const pre = this.plan.preStd.get(rec.index)!;
-    const biasScales = bias.quant!.scale;
+    const mu = this.plan.stats[rec.inputs[0]!]!.mean;
+    const channels = rec.channels!;
+    const perChannel = q.length / channels;
+    const wScales = filter.quant!.scale;
+    const bScales = bias.quant!.scale;
     const values = Array.from({ length: channels }, (_, c) => {
-      const real = pre * rng.uniform(-0.1, 0.1);
-      const v = Math.round(real / biasScales[biasScales.length > 1 ? c : 0]!);
+      let sum = 0;
+      for (let j = 0; j < perChannel; j++) sum += q[channelElement(rec.channelAxis!, perChannel, channels, c, j)]!;
+      const k = wScales.length > 1 ? c : 0;
+      const real = -mu * wScales[k]! * sum + pre * rng.uniform(-0.1, 0.1);
+      const v = Math.round(real / bScales[k]!);
       return Math.min(2147483647, Math.max(-2147483648, v));
     });
-    bias.data = int32Bytes(values);
+    return int32Bytes(values);
   }
 }
 
