@@ -244,6 +244,20 @@ describe("semantic errors name the offending layer's path", () => {
     expect(e.message).toMatch(/more than 268435456 elements/);
   });
 
+  it("the generator refuses to allocate more than its limit (shape-only still loads)", () => {
+    const big = edited((d) => (d.layers[2].filters = 1_000_000));
+    big.layers.pop();
+    expect(loadArchitecture(big).tensors.find((t) => t.name === "pw/filter")!.shape).toEqual([1_000_000, 1, 1, 8]);
+    const e = failure({ ...big, layers: [...big.layers, { type: "conv2d", filters: 70, kernel: 1 }] , weights: { generate: { seed: 1 } } });
+    expect(e.kind).toBe("limit");
+    expect(e.where).toBe("/layers/3");
+    expect(e.message).toMatch(/generated weights would exceed 67108864 bytes/);
+  });
+
+  it("a bad seed option is a usage error", () => {
+    expect(() => loadArchitecture(base(), { weights: "generate", seed: -1 })).toThrow(/seed must be an integer from 0 to 4294967295/);
+  });
+
   it("a float tensor read by an int8 layer", () => {
     const e = failure(edited((d) => d.layers.push({ type: "dequantize" }, { type: "softmax" })));
     expect(e.where).toBe("/layers/5");
