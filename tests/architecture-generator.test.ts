@@ -151,6 +151,46 @@ describe("quantization rules", () => {
     expect(zp).toBeGreaterThan(-128);
   });
 
+  it("every layer type lowers to its TFLite op and validates, shape-only and generated", () => {
+    const doc = {
+      name: "all-types",
+      input: { shape: [1, 8, 8, 4] },
+      layers: [
+        { name: "c", type: "conv2d", filters: 8, kernel: [3, 1], stride: [2, 1], dilation: 1, groups: 2, activation: "relu" },
+        { name: "d", type: "depthwise_conv2d", kernel: 3, depthMultiplier: 2, dilation: [1, 2], padding: "same", activation: "relu6" },
+        { name: "p", type: "pad", paddings: [[0, 0], [1, 1], [0, 0], [0, 0]] },
+        { name: "mp", type: "maxpool", kernel: 2, stride: 1, padding: "same" },
+        { name: "ap", type: "avgpool", inputs: ["mp"], kernel: "global" },
+        { name: "m", type: "mean", inputs: ["mp"], axes: [1, 2], keepDims: true },
+        { name: "x", type: "mul", inputs: ["ap", "m"] },
+        { name: "q", type: "quantize", quantization: { scale: 0.05, zeroPoint: 3 } },
+        { name: "r", type: "reshape", shape: [1, -1] },
+        { name: "fc", type: "fully_connected", units: 5, keepNumDims: true, useBias: false },
+        { name: "s", type: "softmax", beta: 0.5 },
+        { name: "dq", type: "dequantize" },
+      ],
+      outputs: ["dq", "fc"],
+    };
+    const types = ["CONV_2D", "DEPTHWISE_CONV_2D", "PAD", "MAX_POOL_2D", "AVERAGE_POOL_2D", "MEAN", "MUL", "QUANTIZE", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX", "DEQUANTIZE"];
+    for (const weights of ["none", "generate"] as const) {
+      const g = loadArchitecture(doc, { weights, seed: 9 });
+      expect(g.operators.map((o) => o.type)).toEqual(types);
+      const shape = (name: string) => g.tensors.find((t) => t.name === name)!.shape;
+      // By hand: 8×8 → conv [3,1] stride [2,1] 'same' → 4×8; depthwise ×2 → 16 channels; pad H 1+1 → 6×8.
+      expect(shape("c")).toEqual([1, 4, 8, 8]);
+      expect(shape("c/filter")).toEqual([8, 3, 1, 2]);
+      expect(shape("d/filter")).toEqual([1, 3, 3, 16]);
+      expect(shape("p")).toEqual([1, 6, 8, 16]);
+      expect(shape("ap")).toEqual([1, 1, 1, 16]);
+      expect(shape("m")).toEqual([1, 1, 1, 16]);
+      expect(shape("r")).toEqual([1, 16]);
+      expect(shape("fc")).toEqual([1, 5]);
+      expect(g.tensors.find((t) => t.name === "dq")!.dtype).toBe("float32");
+      expect(g.outputs.map((id) => g.tensors[id]!.name)).toEqual(["dq", "fc"]);
+      expect(g.tensors.find((t) => t.name === "q")!.quant).toEqual({ scale: [Math.fround(0.05)], zeroPoint: [3], axis: 0 });
+    }
+  });
+
   it("explicit weights and quantization are used exactly", () => {
     const g = loadArchitecture({
       name: "explicit",

@@ -4,11 +4,12 @@
  *
  * The plan works in real values. Each tensor gets an estimated mean and standard deviation, propagated layer
  * by layer (the generated weights of a convolution are scaled so its pre-activation has a fixed spread: σ = 1,
- * or σ = 2 before ReLU6 so the 0..6 range is used as in trained models). A tensor's int8 range covers
- * mean ± 4σ after its activation, always including 0. Ops that pass values through (pooling, reshape, pad,
- * concat) must share scale and zero point with their inputs (TFLite Micro checks this), so such tensors form
- * groups whose range is the union of their members'. Fixed parameters ("pins") win: the graph input, explicit
- * `quantization` fields, and SOFTMAX's 1/256, -128. All scales are float32 values (Math.fround).
+ * or σ = 2 before ReLU6 so the 0..6 range is used as in trained models). A tensor's int8 range covers the
+ * pre-activation mean ± 4σ passed through the activation, always including 0. Ops that pass values through
+ * (pooling, reshape, pad, concat) must share scale and zero point with their inputs (TFLite Micro checks
+ * this), so such tensors form groups whose range is the union of their members'. Fixed parameters ("pins")
+ * win: the graph input, explicit `quantization` fields, and SOFTMAX's 1/256, -128. All scales are float32
+ * values (Math.fround).
  */
 import { inputError } from "../../errors.js";
 import { elementCount } from "../../ir/tensor-data.js";

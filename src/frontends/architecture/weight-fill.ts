@@ -5,8 +5,9 @@
  * Generated weights: int8 values uniform on [-127, 127] with one ±127 per output channel (as symmetric
  * per-channel quantization of trained weights produces), per-channel scales (per-tensor for fully_connected,
  * as converters emit) that give each channel the planned pre-activation spread (jittered ±25 %), and int32
- * biases that centre each channel (like a folded batch norm) plus a small random offset. Every draw comes from SplitMix32 streams keyed by (seed, layer index, purpose), so the
- * same seed gives identical bytes and a layer's data does not depend on the layers before it.
+ * biases that centre each channel (like a folded batch norm) plus a small random offset. Every draw comes
+ * from SplitMix32 streams keyed by (seed, layer index, purpose), so the same seed gives identical bytes and a
+ * layer's draws do not depend on the other layers.
  */
 import { inputError, limitError } from "../../errors.js";
 import { elementCount, int32Bytes } from "../../ir/tensor-data.js";
