@@ -1,5 +1,6 @@
 import type { CliIO } from "../main.js";
 import { analyzeCommand } from "./analyze.js";
+import { convertCommand } from "./convert.js";
 
 export interface Command {
   name: string;
@@ -8,4 +9,4 @@ export interface Command {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [analyzeCommand];
+export const COMMANDS: Command[] = [analyzeCommand, convertCommand];
