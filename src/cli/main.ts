@@ -3,6 +3,7 @@
  * (0 ok, 1 a check failed, 2 bad input or usage). Commands only wire stages together.
  */
 import { isMicronetsError, usageError } from "../errors.js";
+import type { CliIO } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { VERSION } from "../version.js";
 
@@ -19,10 +20,7 @@ function help(): string {
   return lines.join("\n");
 }
 
-export interface CliIO {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type { CliIO } from "./command.js";
 
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),

@@ -7,7 +7,7 @@ import { renderMarkdown } from "../../report/markdown.js";
 import { buildReport, reportJson } from "../../report/report-data.js";
 import { renderText } from "../../report/text.js";
 import { boolOpt, parseCommandArgs, stringOpt } from "../args.js";
-import type { Command } from "./index.js";
+import type { Command } from "../command.js";
 
 const usage = `usage: micronets analyze <model.tflite|arch.json> [options]
 

@@ -3,7 +3,7 @@ import { loadModelFile } from "../../frontends/load-model.js";
 import { writeTflite } from "../../frontends/tflite/write-tflite.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { intOpt, parseCommandArgs, stringOpt } from "../args.js";
-import type { Command } from "./index.js";
+import type { Command } from "../command.js";
 
 const usage = `usage: micronets convert <model.tflite|arch.json> -o <out.tflite> [--seed N]
 

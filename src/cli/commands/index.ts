@@ -1,12 +1,7 @@
-import type { CliIO } from "../main.js";
+import type { Command } from "../command.js";
 import { analyzeCommand } from "./analyze.js";
 import { convertCommand } from "./convert.js";
 
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  run(argv: string[], io: CliIO): Promise<number>;
-}
+export type { Command } from "../command.js";
 
 export const COMMANDS: Command[] = [analyzeCommand, convertCommand];
