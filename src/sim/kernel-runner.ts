@@ -1,0 +1,79 @@
+/**
+ * Runs single kernels on the simulator, given kernel parameters and arrays instead of a graph (for kernel
+ * test vectors such as CMSIS-NN's). Each call lays out a fresh memory — operands first, then the constant
+ * region — and goes through the same lowering (lower-kernels.ts) and TypeScript paths (ts-ops.ts) as
+ * whole models.
+ */
+import type {
+  AddKernelParams,
+  ConvKernelParams,
+  DepthwiseConvKernelParams,
+  FullyConnectedKernelParams,
+  MulKernelParams,
+  PadKernelParams,
+  PoolKernelParams,
+  SoftmaxKernelParams,
+} from "../quant/op-params.js";
+import { loadKernelModule } from "./assemble.js";
+import { alignTo, ConstRegion } from "./const-region.js";
+import { lowerAdd, lowerConv, lowerDepthwise, lowerFullyConnected, lowerMul, lowerPool } from "./lower-kernels.js";
+import { Machine } from "./machine.js";
+import type { Step } from "./steps.js";
+import { tsPad, tsSoftmax } from "./ts-ops.js";
+import type { WasmModule } from "./wasm-api.js";
+
+export interface SimKernels {
+  conv(p: ConvKernelParams, input: Int8Array, filter: Int8Array, bias: Int32Array | null): Int8Array;
+  depthwise(p: DepthwiseConvKernelParams, input: Int8Array, filter: Int8Array, bias: Int32Array | null): Int8Array;
+  fullyConnected(p: FullyConnectedKernelParams, input: Int8Array, filter: Int8Array, bias: Int32Array | null): Int8Array;
+  averagePool(p: PoolKernelParams, input: Int8Array): Int8Array;
+  maxPool(p: PoolKernelParams, input: Int8Array): Int8Array;
+  add(p: AddKernelParams, input1: Int8Array, input2: Int8Array): Int8Array;
+  mul(p: MulKernelParams, input1: Int8Array, input2: Int8Array): Int8Array;
+  softmax(p: SoftmaxKernelParams, input: Int8Array): Int8Array;
+  pad(p: PadKernelParams, input: Int8Array): Int8Array;
+}
+
+const BASE = 64;
+const where = "kernel";
+
+/** Places the operands, lowers with `lower(addresses, consts)`, runs, and returns the output bytes. */
+function runOne(module: WasmModule, operands: readonly Int8Array[], outputSize: number, lower: (at: number[], out: number, consts: ConstRegion) => Step): Int8Array {
+  const at: number[] = [];
+  let end = BASE;
+  for (const o of operands) {
+    at.push(end);
+    end = alignTo(end + o.length, 16);
+  }
+  const out = end;
+  const consts = new ConstRegion(alignTo(out + outputSize, 64));
+  const step = lower(at, out, consts);
+  const machine = new Machine(module, consts.endAddress + 16);
+  operands.forEach((o, k) => machine.bytes.set(new Uint8Array(o.buffer, o.byteOffset, o.byteLength), at[k]!));
+  consts.copyInto(machine.bytes);
+  machine.exec(step);
+  return Int8Array.from(new Int8Array(machine.memory.buffer, out, outputSize));
+}
+
+const count4 = (d: { n: number; h: number; w: number; c: number }): number => d.n * d.h * d.w * d.c;
+
+/** The simulator's kernels, after assembling the module (once per process). */
+export async function loadSimKernels(): Promise<SimKernels> {
+  const m = await loadKernelModule();
+  return {
+    conv: (p, input, filter, bias) =>
+      runOne(m, [input], count4(p.output_dims), ([i], o, c) => lowerConv(p, { input: i!, output: o }, filter, bias, c, where)),
+    depthwise: (p, input, filter, bias) =>
+      runOne(m, [input], count4(p.output_dims), ([i], o, c) => lowerDepthwise(p, { input: i!, output: o }, filter, bias, c, where)),
+    fullyConnected: (p, input, filter, bias) =>
+      runOne(m, [input], p.batches * p.output_depth, ([i], o, c) => lowerFullyConnected(p, { input: i!, output: o }, filter, bias, c, where)),
+    averagePool: (p, input) => runOne(m, [input], count4(p.output_dims), ([i], o, c) => lowerPool("average", p, { input: i!, output: o }, c, where)),
+    maxPool: (p, input) => runOne(m, [input], count4(p.output_dims), ([i], o, c) => lowerPool("max", p, { input: i!, output: o }, c, where)),
+    add: (p, a, b) =>
+      runOne(m, [a, b], p.output_shape.reduce((x, y) => x * y, 1), ([i1, i2], o, c) => lowerAdd(p, { input1: i1!, input2: i2!, output: o }, c, where)),
+    mul: (p, a, b) =>
+      runOne(m, [a, b], p.output_shape.reduce((x, y) => x * y, 1), ([i1, i2], o, c) => lowerMul(p, { input1: i1!, input2: i2!, output: o }, c, where)),
+    softmax: (p, input) => runOne(m, [input], p.num_rows * p.row_size, ([i], o) => tsSoftmax(p, { input: i!, output: o })),
+    pad: (p, input) => runOne(m, [input], p.output_shape.reduce((x, y) => x * y, 1), ([i], o) => tsPad(p, { input: i!, output: o })),
+  };
+}
