@@ -29,13 +29,19 @@ export function renderMarkdown(r: Report): string {
   out.push("");
   const headers = ["#", "op", "output", "MACs", "params", "flash B"];
   const align: ("l" | "r")[] = ["r", "l", "l", "r", "r", "r"];
+  const withEnergy = r.target !== null && r.target.energyMj !== null;
   if (r.target) {
     headers.push("est. ms");
+    align.push("r");
+  }
+  if (withEnergy) {
+    headers.push("est. mJ");
     align.push("r");
   }
   const rows = r.layers.map((l) => {
     const row = [String(l.index), l.type, shape(l.outputShape), thousands(l.macs), thousands(l.params), thousands(l.flashBytes)];
     if (r.target) row.push(l.latencyMs === null ? "" : fixed(l.latencyMs, 3));
+    if (withEnergy) row.push(l.energyMj === null ? "" : fixed(l.energyMj, 3));
     return row;
   });
   out.push(markdownTable(headers, rows, align));

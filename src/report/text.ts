@@ -6,13 +6,20 @@ function layerRows(r: Report): { headers: string[]; rows: string[][]; align: ("l
   const withTarget = r.target !== null;
   const headers = ["#", "op", "kernel", "output", "MACs", "params", "flash B"];
   const align: ("l" | "r")[] = ["r", "l", "l", "l", "r", "r", "r"];
+  // Energy only when the target has a power figure (otherwise every cell would be empty).
+  const withEnergy = withTarget && r.target!.energyMj !== null;
   if (withTarget) {
     headers.push("est. ms");
+    align.push("r");
+  }
+  if (withEnergy) {
+    headers.push("est. mJ");
     align.push("r");
   }
   const rows = r.layers.map((l) => {
     const row = [String(l.index), l.type, l.kernel, shape(l.outputShape), thousands(l.macs), thousands(l.params), thousands(l.flashBytes)];
     if (withTarget) row.push(l.latencyMs === null ? "" : fixed(l.latencyMs, 3));
+    if (withEnergy) row.push(l.energyMj === null ? "" : fixed(l.energyMj, 3));
     return row;
   });
   return { headers, rows, align };
