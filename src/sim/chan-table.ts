@@ -6,7 +6,7 @@
  */
 import { inputError } from "../errors.js";
 import type { Rounding } from "../quant/rounding.js";
-import { CHAN_FIELDS, CHAN_GROUP_BYTES, chanOffset, type ChanField } from "./wat/param-layout.js";
+import { CHAN_FIELDS, CHAN_HEADER_BYTES, chanStride, type ChanField } from "./wat/param-layout.js";
 
 /** One channel's table entries, exactly as the kernels consume them. */
 export function chanEntries(multiplier: number, shift: number, rounding: Rounding, where: string): Record<Exclude<ChanField, "bias">, number> {
@@ -48,14 +48,16 @@ export function buildChanTable(
   if (multiplier.length !== channels && multiplier.length !== 1) throw inputError(`${multiplier.length} multipliers for ${channels} channels`, where);
   if (shift.length !== multiplier.length) throw inputError(`${shift.length} shifts for ${multiplier.length} multipliers`, where);
   if (bias && bias.length !== channels) throw inputError(`bias has ${bias.length} values for ${channels} channels`, where);
-  const groups = Math.ceil(channels / 4);
-  const bytes = new Uint8Array(Math.max(groups, 1) * CHAN_GROUP_BYTES);
+  const stride = chanStride(channels);
+  const bytes = new Uint8Array(CHAN_HEADER_BYTES + CHAN_FIELDS.length * stride);
   const dv = new DataView(bytes.buffer);
+  dv.setInt32(0, stride, true);
+  const at = (k: number, c: number): number => CHAN_HEADER_BYTES + k * stride + 4 * c;
   for (let c = 0; c < channels; c++) {
     const k = multiplier.length === 1 ? 0 : c;
     const e = chanEntries(multiplier[k]!, shift[k]!, rounding, `${where}, channel ${c}`);
-    dv.setInt32(chanOffset(c, "bias"), bias ? bias[c]! : 0, true);
-    for (const f of CHAN_FIELDS) if (f !== "bias") dv.setInt32(chanOffset(c, f), e[f], true);
+    dv.setInt32(at(0, c), bias ? bias[c]! : 0, true);
+    CHAN_FIELDS.forEach((f, i) => { if (f !== "bias") dv.setInt32(at(i, c), e[f], true); });
   }
   return bytes;
 }

@@ -14,9 +14,10 @@ import type {
   PoolKernelParams,
   SoftmaxKernelParams,
 } from "../quant/op-params.js";
+import type { Rounding } from "../quant/rounding.js";
 import { loadKernelModule } from "./assemble.js";
 import { alignTo, ConstRegion } from "./const-region.js";
-import { lowerAdd, lowerConv, lowerDepthwise, lowerFullyConnected, lowerMul, lowerPool } from "./lower-kernels.js";
+import { lowerAdd, lowerConv, lowerDepthwise, lowerFullyConnected, lowerMul, lowerPool, lowerRequant32 } from "./lower-kernels.js";
 import { Machine } from "./machine.js";
 import type { Step } from "./steps.js";
 import { tsPad, tsSoftmax } from "./ts-ops.js";
@@ -32,6 +33,8 @@ export interface SimKernels {
   mul(p: MulKernelParams, input1: Int8Array, input2: Int8Array): Int8Array;
   softmax(p: SoftmaxKernelParams, input: Int8Array): Int8Array;
   pad(p: PadKernelParams, input: Int8Array): Int8Array;
+  /** MultiplyByQuantizedMultiplier(values[i] + bias[i], multiplier[i], shift[i]) as int32, unclamped. */
+  requantize32(values: Int32Array, multiplier: readonly number[], shift: readonly number[], bias: Int32Array | null, rounding: Rounding): Int32Array;
 }
 
 const BASE = 64;
@@ -75,5 +78,11 @@ export async function loadSimKernels(): Promise<SimKernels> {
       runOne(m, [a, b], p.output_shape.reduce((x, y) => x * y, 1), ([i1, i2], o, c) => lowerMul(p, { input1: i1!, input2: i2!, output: o }, c, where)),
     softmax: (p, input) => runOne(m, [input], p.num_rows * p.row_size, ([i], o) => tsSoftmax(p, { input: i!, output: o })),
     pad: (p, input) => runOne(m, [input], p.output_shape.reduce((x, y) => x * y, 1), ([i], o) => tsPad(p, { input: i!, output: o })),
+    requantize32: (values, multiplier, shift, bias, rounding) => {
+      const bytes = new Int8Array(values.buffer, values.byteOffset, values.byteLength);
+      const out = runOne(m, [bytes], values.byteLength, ([i], o, c) =>
+        lowerRequant32(multiplier, shift, bias, rounding, { input: i!, output: o, size: values.length }, c, where));
+      return new Int32Array(out.buffer, out.byteOffset, values.length);
+    },
   };
 }

@@ -19,7 +19,8 @@ import type { ConstRegion } from "./const-region.js";
 import { packConvFilter } from "./filter-pack.js";
 import type { BinaryIo, Step, UnaryIo } from "./steps.js";
 import { tsAddBroadcast, tsMulBroadcast } from "./ts-ops.js";
-import { ADD_FIELDS, CONV_FIELDS, DEPTHWISE_FIELDS, MUL_FIELDS, POOL_FIELDS, type FieldList } from "./wat/param-layout.js";
+import { ADD_FIELDS, CONV_FIELDS, DEPTHWISE_FIELDS, MUL_FIELDS, POOL_FIELDS, REQUANT_FIELDS, type FieldList } from "./wat/param-layout.js";
+import type { Rounding } from "../quant/rounding.js";
 
 /** Writes a parameter block (every field of `fields`, in order, as int32) and returns its address. */
 function paramBlock(fields: FieldList, values: Record<string, number>, consts: ConstRegion, where: string): number {
@@ -49,7 +50,7 @@ function expectLength(what: string, actual: number, expected: number, where: str
   if (actual !== expected) throw inputError(`${what} has ${actual} elements; expected ${expected}`, where);
 }
 
-const single = (r: "double" | "single"): number => (r === "single" ? 1 : 0);
+const single = (r: Rounding): number => (r === "single" ? 1 : 0);
 
 /** CONV_2D, grouped when the filter's depth is below the input's. `filterOffset` is used by FC only. */
 export function lowerConv(
@@ -200,4 +201,19 @@ export function lowerMul(p: MulKernelParams, io: BinaryIo, consts: ConstRegion, 
     out_off: p.output_offset, act_min: p.activation.min, act_max: p.activation.max, single: single(p.rounding), chan,
   }, consts, where);
   return { kind: "wasm", kernel: "mul_s8", paramBlock: block };
+}
+
+/** int32 → int32 requantisation, value i with (multiplier[i], shift[i], bias[i]); `size` values. */
+export function lowerRequant32(
+  multiplier: readonly number[],
+  shift: readonly number[],
+  bias: Int32Array | null,
+  rounding: Rounding,
+  io: { input: number; output: number; size: number },
+  consts: ConstRegion,
+  where: string,
+): Step {
+  const chan = consts.place(buildChanTable(multiplier, shift, bias, io.size, rounding, where));
+  const block = paramBlock(REQUANT_FIELDS, { input: io.input, chan, output: io.output, size: io.size, single: single(rounding) }, consts, where);
+  return { kind: "wasm", kernel: "requant_s32", paramBlock: block };
 }

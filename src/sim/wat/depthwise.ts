@@ -3,7 +3,7 @@
  * contiguous in input, filter [1, KH, KW, Cout] and output, so the kernel vectorises across channels:
  * - depth multiplier 1: 8 channels per step, input and filter widened to i16 (input + offset stays within
  *   ±255), products widened to i32 by extmul and summed per tap;
- * - depth multiplier a multiple of 4: for each input channel, 8 of its output channels per step, the one
+ * - depth multiplier ≥ 8: for each input channel, 8 of its output channels per step, the one
  *   input value splatted;
  * - anything else (and the channels left over) channel by channel.
  * Taps outside the image are skipped via each pixel's valid tap range (conv.ts tapRange).
@@ -53,7 +53,7 @@ ${requantStore4("hi", add(get("c"), i32(4)), add(get("outp"), add(get("c"), i32(
 ${inc("c", i32(8))}`;
 }
 
-/** Depth multiplier ≥ 8 and a multiple of 4: output channels oc … oc+7 of input channel ic. */
+/** Depth multiplier ≥ 8: output channels oc … oc+7 of input channel ic. */
 function eightMultiples(): string {
   return `${set("oc", add(mul(get("ic"), get("mult")), get("m")))}
 ${set("lo", "(v128.const i32x4 0 0 0 0)")}
@@ -94,8 +94,7 @@ export const DEPTHWISE_WAT = `
           (else
             ${forRange("ic", i32(0), get("cin"), `
               ${set("m", i32(0))}
-              (if (i32.eqz (i32.and ${get("mult")} (i32.const 3))) (then
-                ${whileLoop(`(i32.le_s ${add(get("m"), i32(8))} ${get("mult")})`, eightMultiples())}))
+              ${whileLoop(`(i32.le_s ${add(get("m"), i32(8))} ${get("mult")})`, eightMultiples())}
               ${whileLoop(`(i32.lt_s ${get("m")} ${get("mult")})`, `${set("oc", add(mul(get("ic"), get("mult")), get("m")))}
                 ${scalarChannel("oc", "ic")}
                 ${inc("m", i32(1))}`)}`)}))

@@ -6,10 +6,10 @@ import { CONV_WAT } from "./conv.js";
 import { DEPTHWISE_WAT } from "./depthwise.js";
 import { ELEMENTWISE_WAT } from "./elementwise.js";
 import { POOL_WAT } from "./pool.js";
-import { REQUANT_FUNCS } from "./requant.js";
+import { REQUANT_FUNCS, REQUANT_KERNEL } from "./requant.js";
 
 /** Exported kernel names; each has the signature (param_block_address: i32) → (). */
-export const KERNEL_EXPORTS = ["conv_s8", "depthwise_s8", "avgpool_s8", "maxpool_s8", "add_s8", "mul_s8"] as const;
+export const KERNEL_EXPORTS = ["conv_s8", "depthwise_s8", "avgpool_s8", "maxpool_s8", "add_s8", "mul_s8", "requant_s32"] as const;
 export type KernelName = (typeof KERNEL_EXPORTS)[number];
 
 export function kernelModuleWat(): string {
@@ -20,5 +20,6 @@ export function kernelModuleWat(): string {
   ${DEPTHWISE_WAT}
   ${POOL_WAT}
   ${ELEMENTWISE_WAT}
+  ${REQUANT_KERNEL}
 )`;
 }

@@ -35,13 +35,16 @@ export const MUL_FIELDS = [
   "input1", "input2", "output", "size", "in1_off", "in2_off", "out_off", "act_min", "act_max", "single", "chan",
 ] as const;
 
+/** requant_s32: int32 → int32 requantisation of `size` values, value i with channel i. */
+export const REQUANT_FIELDS = ["input", "chan", "output", "size", "single"] as const;
+
 export type FieldList = readonly string[];
 
 /**
- * Per-channel requantisation table, "array of structures of arrays": channels come in groups of 4, and a
- * group holds each field as 4 consecutive i32 (one 16-byte vector), so a SIMD kernel loads one field of 4
- * channels with one v128.load at a constant offset, and a scalar kernel reads channel c at
- * group(c) + 16·field + 4·(c mod 4).
+ * Per-channel requantisation table, structure of arrays: a 16-byte header whose first i32 is the field stride
+ * (bytes), then each field as an array of one i32 per channel, field k at 16 + k·stride. A SIMD kernel loads
+ * one field of channels c … c+3 with one v128.load at any c; a scalar kernel reads channel c at
+ * 16 + k·stride + 4c.
  */
 export const CHAN_FIELDS = [
   /** int32 bias (0 when the op has none). */
@@ -65,15 +68,15 @@ export const CHAN_FIELDS = [
 ] as const;
 export type ChanField = (typeof CHAN_FIELDS)[number];
 
-/** Bytes per group of 4 channels. */
-export const CHAN_GROUP_BYTES = CHAN_FIELDS.length * 16;
+/** Bytes before the first field. */
+export const CHAN_HEADER_BYTES = 16;
 
-/** Byte offset of `field` within a channel group. */
-export function chanFieldOffset(field: ChanField): number {
-  return CHAN_FIELDS.indexOf(field) * 16;
+/** Index of `field` in the table. */
+export function chanFieldIndex(field: ChanField): number {
+  return CHAN_FIELDS.indexOf(field);
 }
 
-/** Byte offset of a field of channel c from the table start. */
-export function chanOffset(c: number, field: ChanField): number {
-  return (c >> 2) * CHAN_GROUP_BYTES + chanFieldOffset(field) + (c & 3) * 4;
+/** Field stride for a table of `channels` channels (16-byte aligned). */
+export function chanStride(channels: number): number {
+  return Math.ceil((channels * 4) / 16) * 16;
 }
