@@ -24,7 +24,7 @@ export class ConstRegion {
   place(bytes: Uint8Array, alignment = 16): number {
     const at = alignTo(this.end, alignment);
     this.end = at + bytes.byteLength;
-    if (this.end > LIMITS.maxBytes * 4) throw limitError(`the simulator's constant region exceeds ${LIMITS.maxBytes * 4} bytes`, "simulator memory");
+    if (this.end - this.base > LIMITS.maxBytes) throw limitError(`the simulator's constant region exceeds ${LIMITS.maxBytes} bytes`, "simulator memory");
     this.parts.push({ at, bytes });
     return at;
   }

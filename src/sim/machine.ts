@@ -7,8 +7,11 @@ import { instantiateKernels, type KernelExports } from "./assemble.js";
 import type { Step } from "./steps.js";
 import { WASM_PAGE, wasmApi, type WasmMemory, type WasmModule } from "./wasm-api.js";
 
-/** Largest simulator memory (a wasm32 memory can address 4 GiB; we stay well below). */
-export const MAX_MEMORY_BYTES = 1 << 30;
+/**
+ * Largest simulator memory: the arena and the constants (each at most LIMITS.maxBytes) fit, and every
+ * address stays below 2^31, so the kernels' signed i32 arithmetic on addresses cannot wrap.
+ */
+export const MAX_MEMORY_BYTES = 2 ** 31 - 65536;
 
 export class Machine {
   readonly memory: WasmMemory;
