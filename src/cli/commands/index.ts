@@ -1,8 +1,9 @@
 import type { Command } from "../command.js";
 import { analyzeCommand } from "./analyze.js";
-import { convertCommand } from "./convert.js";
 import { calibrateCommand } from "./calibrate.js";
+import { convertCommand } from "./convert.js";
+import { reportCommand } from "./report.js";
 
 export type { Command } from "../command.js";
 
-export const COMMANDS: Command[] = [analyzeCommand, convertCommand, calibrateCommand];
+export const COMMANDS: Command[] = [analyzeCommand, convertCommand, reportCommand, calibrateCommand];
