@@ -1,8 +1,9 @@
 /**
  * person_detect inferences per second for the reference interpreter and for the WebAssembly simulator, in
  * the same process, with the golden input fill. Each engine is prepared once (parameters derived, simulator
- * memory laid out), warmed up, then timed over repeated inferences. The two outputs are compared, so a fast
- * but wrong simulator cannot report a ratio.
+ * memory laid out), warmed up, then timed inference by inference; the rate is 1000 / median milliseconds,
+ * which other processes on a shared machine disturb less than a throughput window. The two outputs are
+ * compared first, so a fast but wrong simulator cannot report a ratio.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,16 +14,25 @@ import { deriveOpParams } from "../quant/op-params.js";
 import { fillInput, runReference, type TensorValue } from "../reference/interpreter.js";
 import { createSimulator } from "./simulator.js";
 
+export interface EngineTiming {
+  /** Timed inferences. */
+  runs: number;
+  minMs: number;
+  medianMs: number;
+  maxMs: number;
+}
+
 export interface SimBenchResult {
+  /** 1000 / median ms of the reference interpreter. */
   referenceInfPerS: number;
+  /** 1000 / median ms of the simulator. */
   wasmInfPerS: number;
   /** wasmInfPerS / referenceInfPerS. */
   ratio: number;
   /** The model timed. */
   model: string;
-  /** Timed inferences per engine. */
-  referenceRuns: number;
-  wasmRuns: number;
+  reference: EngineTiming;
+  wasm: EngineTiming;
 }
 
 export interface SimBenchOptions {
@@ -39,17 +49,19 @@ function defaultModelPath(): string {
   return candidates.find((p) => existsSync(p)) ?? name;
 }
 
-/** Runs `f` until at least `minMs` have passed (and at least 3 times); returns runs per second and the count. */
-function time(f: () => void, minMs: number): { perS: number; runs: number } {
-  let runs = 0;
+/** Runs `f` until at least `minMs` have passed (and at least 5 times), timing each call. */
+function time(f: () => void, minMs: number): EngineTiming {
+  const samples: number[] = [];
   const start = performance.now();
-  let elapsed = 0;
   do {
+    const t0 = performance.now();
     f();
-    runs++;
-    elapsed = performance.now() - start;
-  } while (elapsed < minMs || runs < 3);
-  return { perS: (runs * 1000) / elapsed, runs };
+    samples.push(performance.now() - t0);
+  } while (performance.now() - start < minMs || samples.length < 5);
+  samples.sort((a, b) => a - b);
+  const mid = samples.length >> 1;
+  const median = samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
+  return { runs: samples.length, minMs: samples[0]!, medianMs: median, maxMs: samples[samples.length - 1]! };
 }
 
 function sameValues(a: TensorValue, b: TensorValue): boolean {
@@ -71,14 +83,9 @@ export async function benchSimulator(opts: SimBenchOptions = {}): Promise<SimBen
   // Warm-up: let the JIT tiers settle for both engines.
   time(() => runReference(graph, inputs, { params }), minMs / 4);
   time(() => sim.run(inputs), minMs / 4);
-  const r = time(() => runReference(graph, inputs, { params }), minMs);
-  const w = time(() => sim.run(inputs), minMs);
-  return {
-    referenceInfPerS: r.perS,
-    wasmInfPerS: w.perS,
-    ratio: w.perS / r.perS,
-    model: graph.name || path,
-    referenceRuns: r.runs,
-    wasmRuns: w.runs,
-  };
+  const reference = time(() => runReference(graph, inputs, { params }), minMs);
+  const wasm = time(() => sim.run(inputs), minMs);
+  const referenceInfPerS = 1000 / reference.medianMs;
+  const wasmInfPerS = 1000 / wasm.medianMs;
+  return { referenceInfPerS, wasmInfPerS, ratio: wasmInfPerS / referenceInfPerS, model: graph.name || path, reference, wasm };
 }

@@ -76,8 +76,9 @@ ${forTaps(`
 ${set("t0", `(i32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("acc0")} ${get("acc1")}) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("acc0")} ${get("acc1")}))`)}
 ${set("t1", `(i32x4.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("acc2")} ${get("acc3")}) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("acc2")} ${get("acc3")}))`)}
 ${set("sum", `(i32x4.add (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 ${get("t0")} ${get("t1")}) (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 ${get("t0")} ${get("t1")}))`)}
-${set("sum", `(i32x4.add ${get("sum")} (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat ${get("s0")}) ${get("s1")}) ${get("s2")}) ${get("s3")}))`)}
-${set("sum", `(i32x4.add ${get("sum")} (i32x4.splat ${get("corr")}))`)}
+(if ${get("r")} (then
+  ${set("sum", `(i32x4.add ${get("sum")} (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat ${get("s0")}) ${get("s1")}) ${get("s2")}) ${get("s3")}))`)}))
+(if ${get("corr")} (then ${set("sum", `(i32x4.add ${get("sum")} (i32x4.splat ${get("corr")}))`)}))
 ${requantStore4("sum", get("oc"), add(get("outp"), get("oc")))}
 ${inc("oc", i32(4))}`;
 }
