@@ -112,7 +112,7 @@ describe("micronets analyze --target prints latency and energy per layer and in 
     const row = r.stdout.split("\n").find((l) => /^\s*0\s+CONV_2D/.test(l))!;
     expect(row).toContain("1,646,400");
     expect(row.trim().split(/\s+/).slice(-2)).toEqual([ms.toFixed(3), mj.toFixed(3)]);
-    // Total: 16,654,080 ops (micronets-paper.md: 16.65 Mops with integer output sizes) / thr + 44.2 ms.
+    // Total: 16.65 Mops (micronets-paper.md, integer output sizes) / thr + 44.2 ms.
     const a = await runCli("analyze", "fixtures/architectures/micronet-kws-s.json", "--target", "stm32f746zg", "--json");
     const rep = JSON.parse(a.stdout);
     expect((rep.totals.ops / 1e6).toFixed(2)).toBe("16.65");
