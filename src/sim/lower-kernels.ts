@@ -14,13 +14,13 @@ import type {
   MulKernelParams,
   PoolKernelParams,
 } from "../quant/op-params.js";
+import type { Rounding } from "../quant/rounding.js";
 import { buildChanTable } from "./chan-table.js";
 import type { ConstRegion } from "./const-region.js";
 import { packConvFilter } from "./filter-pack.js";
 import type { BinaryIo, Step, UnaryIo } from "./steps.js";
 import { tsAddBroadcast, tsMulBroadcast } from "./ts-ops.js";
 import { ADD_FIELDS, CONV_FIELDS, DEPTHWISE_FIELDS, MUL_FIELDS, POOL_FIELDS, REQUANT_FIELDS, type FieldList } from "./wat/param-layout.js";
-import type { Rounding } from "../quant/rounding.js";
 
 /** Writes a parameter block (every field of `fields`, in order, as int32) and returns its address. */
 function paramBlock(fields: FieldList, values: Record<string, number>, consts: ConstRegion, where: string): number {

@@ -20,7 +20,7 @@ const I32_LOCALS = [
   ...CONV_FIELDS,
   "b", "oy", "ox", "g", "oc", "oc_end", "iy0", "ix0", "ky_lo", "ky_hi", "kx_lo", "kx_hi", "ky", "kx",
   "kstride", "in_row", "in_img", "inbase", "outp", "groups", "cf8", "r", "tap4", "fb", "ip", "wp", "ie",
-  "e", "x", "s0", "s1", "s2", "s3", "corr", "ta", "tb",
+  "e", "x", "s0", "s1", "s2", "s3", "corr", "ta",
 ];
 const V128_LOCALS = ["acc0", "acc1", "acc2", "acc3", "xv", "offv", "sum", "t0", "t1", ...REQUANT_V128_LOCALS];
 

@@ -16,7 +16,7 @@ import { tapRange } from "./conv.js";
 const I32_LOCALS = [
   ...DEPTHWISE_FIELDS,
   "b", "oy", "ox", "iy0", "ix0", "ky_lo", "ky_hi", "kx_lo", "kx_hi", "ky", "kx", "in_row", "in_img",
-  "inb", "outp", "c", "ic", "m", "oc", "s", "tap", "ta", "tb",
+  "inb", "outp", "c", "ic", "m", "oc", "s", "ta",
 ];
 const V128_LOCALS = ["lo", "hi", "xv", "wv", "offv", ...REQUANT_V128_LOCALS];
 

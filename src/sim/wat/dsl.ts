@@ -49,10 +49,3 @@ export function whileLoop(cond: string, body: string): string {
   (br $${l}_top)))`;
 }
 
-/** Signed minimum / maximum of two i32 expressions (operands are evaluated once each). */
-export function min(a: string, b: string, tmpA: string, tmpB: string): string {
-  return `(select (local.tee $${tmpA} ${a}) (local.tee $${tmpB} ${b}) (i32.lt_s ${get(tmpA)} ${get(tmpB)}))`;
-}
-export function max(a: string, b: string, tmpA: string, tmpB: string): string {
-  return `(select (local.tee $${tmpA} ${a}) (local.tee $${tmpB} ${b}) (i32.gt_s ${get(tmpA)} ${get(tmpB)}))`;
-}

@@ -13,7 +13,7 @@ const FIELDS_RENAMED = POOL_FIELDS.map((f) => (f === "c" ? "c_n" : f));
 
 const I32_LOCALS = [
   ...FIELDS_RENAMED,
-  "b", "oy", "ox", "iy0", "ix0", "y0", "y1", "x0", "x1", "ky", "kx", "inb", "outp", "c", "count", "half", "s", "v", "ta", "tb",
+  "b", "oy", "ox", "iy0", "ix0", "y0", "y1", "x0", "x1", "ky", "kx", "inb", "outp", "c", "count", "half", "s", "v", "ta",
 ];
 
 /** Window bounds along one axis: lo = max(0, −p0), hi = min(k, size − p0). */
