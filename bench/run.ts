@@ -1,10 +1,14 @@
 /** `npm run bench`: prints the project's performance figures, each measured in this one run. */
+import { benchSimulator } from "../src/sim/bench.js";
 import { benchAnalyze, printAnalyzeBench } from "./analyze.js";
+import { printSimBench } from "./sim-bench.js";
 
 async function main(): Promise<void> {
   console.log(`micronets benchmarks — node ${process.version}, ${new Date().toISOString()}`);
   console.log("");
   printAnalyzeBench(benchAnalyze());
+  console.log("");
+  printSimBench(await benchSimulator());
 }
 
 main().catch((e) => {

@@ -17,7 +17,7 @@ export function addS8(p: AddKernelParams, input1: Int8Array, input2: Int8Array, 
     const b = Math.imul(input2[i2]! + p.input2_offset, scale);
     const sa = requant(a, p.input1_multiplier, p.input1_shift);
     const sb = requant(b, p.input2_multiplier, p.input2_shift);
-    const v = requant((sa + sb) | 0, p.output_multiplier, p.output_shift) + p.output_offset;
+    const v = (requant((sa + sb) | 0, p.output_multiplier, p.output_shift) + p.output_offset) | 0;
     output[o] = v < actMin ? actMin : v > actMax ? actMax : v;
   });
 }

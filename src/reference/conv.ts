@@ -41,7 +41,7 @@ export function convS8(p: ConvKernelParams, input: Int8Array, filter: Int8Array,
           }
           let v = acc | 0;
           if (bias) v = (v + bias[oc]!) | 0;
-          v = requant(v, p.multiplier[oc]!, p.shift[oc]!) + outOff;
+          v = (requant(v, p.multiplier[oc]!, p.shift[oc]!) + outOff) | 0; // int32 add, as in C
           output[o++] = v < actMin ? actMin : v > actMax ? actMax : v;
         }
       }

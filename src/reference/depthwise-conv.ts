@@ -37,7 +37,7 @@ export function depthwiseConvS8(p: DepthwiseConvKernelParams, input: Int8Array, 
             }
             let v = acc | 0;
             if (bias) v = (v + bias[oc]!) | 0;
-            v = requant(v, p.multiplier[oc]!, p.shift[oc]!) + outOff;
+            v = (requant(v, p.multiplier[oc]!, p.shift[oc]!) + outOff) | 0; // int32 add, as in C
             output[oBase + oc] = v < actMin ? actMin : v > actMax ? actMax : v;
           }
         }

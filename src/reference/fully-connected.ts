@@ -24,7 +24,7 @@ export function fullyConnectedS8(p: FullyConnectedKernelParams, input: Int8Array
       let v = acc | 0;
       if (bias) v = (v + bias[u]!) | 0;
       const c = p.per_channel ? u : 0;
-      v = requant(v, p.multiplier[c]!, p.shift[c]!) + outOff;
+      v = (requant(v, p.multiplier[c]!, p.shift[c]!) + outOff) | 0; // int32 add, as in C
       output[b * U + u] = v < actMin ? actMin : v > actMax ? actMax : v;
     }
   }

@@ -35,7 +35,7 @@ export function meanS8(p: MeanKernelParams, input: Int8Array, output: Int8Array)
   const correction = p.input_offset * p.num_elements;
   for (let k = 0; k < output.length; k++) {
     const shifted = (sums[k]! + correction) | 0;
-    const v = requant(shifted, p.multiplier, p.shift) + p.output_offset;
+    const v = (requant(shifted, p.multiplier, p.shift) + p.output_offset) | 0;
     output[k] = v < -128 ? -128 : v > 127 ? 127 : v;
   }
 }

@@ -12,7 +12,7 @@ export function mulS8(p: MulKernelParams, input1: Int8Array, input2: Int8Array, 
   const actMax = p.activation.max;
   forEachBroadcast(p.input1_shape, p.input2_shape, p.output_shape, (o, i1, i2) => {
     const prod = (input1[i1]! + p.input1_offset) * (input2[i2]! + p.input2_offset);
-    const v = p.output_offset + requant(prod, p.output_multiplier, p.output_shift);
+    const v = (p.output_offset + requant(prod, p.output_multiplier, p.output_shift)) | 0;
     output[o] = v < actMin ? actMin : v > actMax ? actMax : v;
   });
 }
