@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadArchitecture, readArchitectureFile } from "../src/frontends/architecture/index.js";
-import { SplitMix32, streamSeed } from "../src/frontends/architecture/prng.js";
+import { SplitMix32, streamSeed } from "../src/util/prng.js";
 import { axisPadding } from "../src/ir/padding.js";
 import { elementCount, int32Data, int8Data, integerData } from "../src/ir/tensor-data.js";
 import type { Graph, Tensor } from "../src/ir/types.js";

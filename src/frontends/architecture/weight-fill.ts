@@ -13,7 +13,7 @@ import { inputError, limitError } from "../../errors.js";
 import { elementCount, int32Bytes } from "../../ir/tensor-data.js";
 import type { Quantization, Tensor } from "../../ir/types.js";
 import type { BuiltGraph, LayerRecord } from "./build-graph.js";
-import { SplitMix32, streamSeed } from "./prng.js";
+import { SplitMix32, streamSeed } from "../../util/prng.js";
 import { INT8_WEIGHT_RMS, type QuantPlan } from "./quant-plan.js";
 
 export interface FillOptions {
