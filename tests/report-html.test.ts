@@ -150,10 +150,10 @@ describe("micronets report (HTML)", () => {
 });
 
 /** A name that tries every way out of HTML text, attributes, the JSON block, comments and SVG. */
-export const HOSTILE = `</script><script>alert("x")</script><img src=x onerror=alert(1)>"'&amp;<!-- ]]> \u0001\u2028 ü 🙂 --> <svg onload=alert(2)>`;
+const HOSTILE = `</script><script>alert("x")</script><img src=x onerror=alert(1)>"'&amp;<!-- ]]> \u0001\u2028 ü 🙂 --> <svg onload=alert(2)>`;
 
 /** person_detect with its input tensor, graph name and description replaced by HOSTILE. */
-export function hostileModel(dir: string): string {
+function hostileModel(dir: string): string {
   const g = readTflite(new Uint8Array(readFileSync(modelPath("person_detect"))));
   g.tensors[g.inputs[0]!]!.name = HOSTILE;
   g.name = HOSTILE;

@@ -82,8 +82,8 @@ ul.legend li { display: flex; align-items: center; gap: 6px; }
 .table-wrap { overflow-x: auto; }
 table.layers { width: 100%; border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }
 table.layers th { text-align: left; font-weight: 600; color: var(--ink-2); font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.04em;
-  border-bottom: 2px solid var(--line); padding: 6px 8px; white-space: nowrap; position: sticky; top: 0; background: var(--card); }
-table.layers td { border-bottom: 1px solid #eef0f3; padding: 5px 8px; vertical-align: top; }
+  border-bottom: 2px solid var(--line); padding: 6px 7px; white-space: nowrap; position: sticky; top: 0; background: var(--card); }
+table.layers td { border-bottom: 1px solid #eef0f3; padding: 5px 7px; vertical-align: top; }
 table.layers tbody tr:hover { background: #f3f6fb; }
 table.layers tfoot td { border-top: 2px solid var(--line); border-bottom: none; font-weight: 600; }
 table.layers .r { text-align: right; }
@@ -91,9 +91,9 @@ table.layers .idx { color: var(--muted); }
 table.layers .op { font-weight: 600; }
 table.layers .kernel { color: var(--muted); font-family: var(--mono); font-size: 11px; }
 table.layers .shape { font-family: var(--mono); font-size: 11.5px; white-space: nowrap; }
-table.layers .tname { color: var(--muted); font-family: inherit; font-size: 11px; max-width: 260px; overflow: hidden; text-overflow: ellipsis; }
+table.layers .tname { color: var(--muted); font-family: inherit; font-size: 11px; max-width: 230px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 td.bar-cell { white-space: nowrap; }
-td.bar-cell .track { display: inline-block; width: 54px; height: 8px; margin-left: 8px; background: #edf0f4; border-radius: 4px; overflow: hidden; vertical-align: 0; }
+td.bar-cell .track { display: inline-block; width: 44px; height: 8px; margin-left: 8px; background: #edf0f4; border-radius: 4px; overflow: hidden; vertical-align: 0; }
 td.bar-cell .bar { display: block; height: 100%; border-radius: 4px; }
 td.bar-cell .bar.macs { background: var(--act); } td.bar-cell .bar.flash { background: #e15759; }
 footer { color: var(--muted); font-size: 12px; text-align: center; margin-top: 8px; }

@@ -35,7 +35,7 @@ export function layerTable(r: Report): string {
       `<td class="r idx">${l.index}</td>`,
       `<td><div class="op">${esc(l.type)}</div><div class="kernel">${esc(l.kernel)}</div></td>`,
       `<td class="shape">${shapes(l.inputShapes)}</td>`,
-      `<td class="shape">${esc(shape(l.outputShape))}<div class="tname" title="${esc(l.outputName)}">${esc(shortName(l.outputName, 40))}</div></td>`,
+      `<td class="shape">${esc(shape(l.outputShape))}<div class="tname" title="${esc(l.outputName)}">${esc(shortName(l.outputName, 34))}</div></td>`,
       `<td class="shape">${shapes(l.constantShapes.slice(0, 1))}</td>`,
       shareCell(l.macs, r.totals.macs, maxMacs, "macs", "the model's MACs"),
       `<td class="r">${esc(thousands(l.params))}</td>`,
