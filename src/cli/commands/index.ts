@@ -1,10 +1,12 @@
 import type { Command } from "../command.js";
 import { analyzeCommand } from "./analyze.js";
 import { calibrateCommand } from "./calibrate.js";
-import { convertCommand } from "./convert.js";
-import { reportCommand } from "./report.js";
 import { checkCommand } from "./check.js";
+import { convertCommand } from "./convert.js";
+import { runCommand } from "./run.js";
+import { verifyCommand } from "./verify.js";
+import { reportCommand } from "./report.js";
 
 export type { Command } from "../command.js";
 
-export const COMMANDS: Command[] = [analyzeCommand, convertCommand, reportCommand, calibrateCommand, checkCommand];
+export const COMMANDS: Command[] = [analyzeCommand, convertCommand, runCommand, verifyCommand, reportCommand, calibrateCommand, checkCommand];

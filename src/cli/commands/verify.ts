@@ -1,0 +1,45 @@
+import { loadModelFile } from "../../frontends/load-model.js";
+import { thousands } from "../../report/format.js";
+import { engineNames } from "../../verify/engines.js";
+import { verifyModel } from "../../verify/verify.js";
+import { intOpt, parseCommandArgs, stringOpt } from "../args.js";
+import type { Command } from "../command.js";
+import { INPUT_OPTIONS, modelInputs, roundingOpt } from "./model-inputs.js";
+
+const usage = `usage: micronets verify <model.tflite|arch.json> [options]
+
+Runs the engines side by side on the same inputs and compares every tensor, bit for bit, with the reference
+interpreter. Prints 'bit-exact (N tensors, M bytes)' per engine, or the first mismatch (op index, tensor,
+element index, both values). Exit 0 when all agree, 1 on a mismatch.
+
+options:
+  --engines A,B       engines to check (default: all but the reference: ${engineNames().filter((e) => e !== "reference").join(", ")})
+  --input FILE        input values (.npy / .bin), once per model input
+  --fill golden|SEED  input fill (default golden)
+  --rounding MODE     double (default) | single
+  --seed N            weight-generator seed for architecture JSONs without weights`;
+
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "check every engine bit-exact against the reference interpreter",
+  usage,
+  async run(argv, io) {
+    const p = parseCommandArgs("verify", argv, { ...INPUT_OPTIONS, engines: { type: "string" } }, { min: 1, max: 1, names: "the model file" });
+    const rounding = roundingOpt(stringOpt(p, "rounding"));
+    const engines = (stringOpt(p, "engines") ?? engineNames().filter((e) => e !== "reference").join(",")).split(",").map((s) => s.trim()).filter(Boolean);
+    const model = loadModelFile(p.positionals[0]!, { weights: "generate", seed: intOpt(p, "seed", 0, 0xffffffff) });
+    const inputs = modelInputs(model.graph, (p.values.input as string[] | undefined) ?? [], stringOpt(p, "fill"));
+    const result = await verifyModel(model.graph, { engines, inputs, rounding });
+    for (const v of result.verdicts) {
+      const c = v.comparison;
+      if (!c.mismatch) {
+        io.out(`${v.engine}: bit-exact (${c.tensors} tensors, ${thousands(c.bytes)} bytes; ${c.scope} compared with the reference)`);
+      } else {
+        const m = c.mismatch;
+        const op = m.op >= 0 ? `op ${m.op} (${m.opType})` : "graph input";
+        io.out(`${v.engine}: MISMATCH at ${op}, tensor ${m.tensor} '${m.tensorName}', element ${m.element}: reference ${m.expected}, ${v.engine} ${m.actual}`);
+      }
+    }
+    return result.ok ? 0 : 1;
+  },
+};
