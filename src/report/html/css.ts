@@ -3,7 +3,7 @@ export const REPORT_CSS = `
 :root {
   --ink: #1d2330; --ink-2: #4a5263; --muted: #7a8294; --line: #e3e6ec; --bg: #f5f6f8; --card: #fff;
   --accent: #2f5d9e; --ok: #2e9e5b; --tight: #e0a100; --over: #d64541; --info: #5b7fb8;
-  --input: #59a14f; --act: #4e79a7; --output: #f28e2b; --scratch: #b07aa1;
+  --input: #59a14f; --act: #4e79a7; --output: #8e6bbf; --scratch: #d37295;
   --mono: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace;
 }
 * { box-sizing: border-box; }
@@ -66,7 +66,7 @@ svg text { fill: var(--ink-2); font-variant-numeric: tabular-nums; }
 rect.buf { stroke: #fff; stroke-width: 0.75; cursor: crosshair; }
 rect.buf:hover { stroke: var(--ink); stroke-width: 1.5; }
 .buf-input { fill: var(--input); } .buf-intermediate { fill: var(--act); } .buf-intermediate.alt { fill: #6f97c4; } .buf-output { fill: var(--output); } .buf-scratch { fill: var(--scratch); }
-.live-line { fill: none; stroke: var(--ink); stroke-width: 1.5; stroke-linejoin: round; pointer-events: none; }
+.live-line { fill: none; stroke: #c77800; stroke-width: 1.75; stroke-linejoin: round; pointer-events: none; }
 .arena-line { stroke: var(--over); stroke-width: 1.5; pointer-events: none; }
 .bound-line { stroke: var(--ink-2); stroke-width: 1; stroke-dasharray: 5 4; pointer-events: none; }
 .arena-label { fill: var(--over); font-weight: 600; pointer-events: none; }
