@@ -6,7 +6,8 @@ import { convertCommand } from "./convert.js";
 import { runCommand } from "./run.js";
 import { verifyCommand } from "./verify.js";
 import { reportCommand } from "./report.js";
+import { sampleCommand } from "./sample.js";
 
 export type { Command } from "../command.js";
 
-export const COMMANDS: Command[] = [analyzeCommand, convertCommand, runCommand, verifyCommand, reportCommand, calibrateCommand, checkCommand];
+export const COMMANDS: Command[] = [analyzeCommand, convertCommand, runCommand, verifyCommand, reportCommand, calibrateCommand, checkCommand, sampleCommand];
