@@ -2,7 +2,7 @@
  * A sampled architecture as its decisions (a "spec"), drawn from a seeded stream, and its architecture JSON.
  * Sample i of seed S is the same whatever n is: each sample has its own stream, streamSeed(S, space, i).
  */
-import { SplitMix32, streamSeed } from "../frontends/architecture/prng.js";
+import { SplitMix32, streamSeed } from "../util/prng.js";
 import { ARCHITECTURE_SCHEMA_ID } from "../frontends/architecture/schema-check.js";
 import type { ArchitectureDoc, LayerSpec } from "../frontends/architecture/types.js";
 import { KWS_SPACE, scaledWidth, SPACE_NAMES, VWW_BLOCKS, VWW_SPACE, type SpaceName } from "./spaces.js";
