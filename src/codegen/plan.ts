@@ -1,0 +1,335 @@
+/**
+ * The arena layout of generated code: TFLM's buffers and lifetimes (analysis/lifetimes.ts), planned either
+ * exactly as TFLM plans them (a registered planner, no aliasing) or with in-place aliasing.
+ *
+ * In-place aliasing (memory-planning.md §3): an operator whose input dies at it may write its output over
+ * that input, at a placement its kernel's access schedule proves safe (schedule.ts). Aliased tensors form
+ * chains (a tensor is the aliased input of at most one op; an output aliases at most one input) with fixed
+ * relative offsets. Each chain is placed as one rigid shape in (scope × address) space — its members keep
+ * their own lifetimes, so a later member may reuse bytes an earlier one held — largest first, at the lowest
+ * base offset where none of its members collides with a placed buffer live at the same time (first fit,
+ * like greedy-by-size). Which candidate aliases to use is a local search: from all of them, drop any whose
+ * removal lowers the total (a long chain drifts: expanding layers must start below their input); then
+ * compare with greedily adding them to none, and with TFLM's own plan.
+ *
+ * Proof: the layout is decomposed into pieces for the independent checker `checkPlan`: every tensor is a
+ * buffer over its lifetime, except that an aliased pair at its op's scope s is one buffer covering both
+ * (the input ends at s − 1, the output starts at s + 1). checkPlan then proves that no two pieces live at
+ * the same time share a byte; `verifyLayout` separately checks each pair sits where its schedule allows.
+ */
+import { computeLifetimes, DEFAULT_ALIGNMENT, type LifetimeBuffer, type ScratchRequest } from "../analysis/lifetimes.js";
+import { checkPlan } from "../analysis/planner/check-plan.js";
+import { DEFAULT_PLANNER, getPlanner } from "../analysis/planner/registry.js";
+import type { PlannerBuffer } from "../analysis/planner/types.js";
+import { limitError } from "../errors.js";
+import { LIMITS } from "../ir/limits.js";
+import type { Graph } from "../ir/types.js";
+import { bestRel, type AccessSchedule } from "./schedule.js";
+
+/** An operator that may write its output over one of its inputs. */
+export interface AliasCandidate {
+  op: number;
+  /** Index in op.inputs of the input that may be overwritten. */
+  slot: number;
+  /** When set, the output must sit exactly on the input (rel 0) and the op then needs no code (RESHAPE). */
+  elide?: boolean;
+  /** The kernel's access schedule for that input and the output (not needed with `elide`). */
+  schedule?: () => AccessSchedule;
+}
+
+export interface LayoutOptions {
+  /** Planner for the plain (no alias) plan; default TFLM's greedy-by-size. */
+  algorithm?: string;
+  alignment?: number;
+  scratch?: readonly ScratchRequest[];
+  /** Alias candidates; none (or an empty list) gives TFLM's plan exactly. */
+  aliases?: readonly AliasCandidate[];
+  /** Above this many candidates, skip the search and keep the better of all-or-none (bounded time). */
+  maxSearch?: number;
+}
+
+export interface UsedAlias {
+  op: number;
+  slot: number;
+  input: number;
+  output: number;
+  /** Output offset minus input offset. */
+  rel: number;
+  elide: boolean;
+}
+
+export interface ArenaLayout {
+  /** Byte offset of every planned tensor, by tensor index (constants and variables have none). */
+  tensorOffset: Map<number, number>;
+  /** Byte offset of each scratch request, in request order. */
+  scratchOffset: number[];
+  /** Arena bytes. */
+  total: number;
+  /** TFLM's plan of the same buffers (registered planner, no aliasing). */
+  plainTotal: number;
+  aliases: UsedAlias[];
+  /** "greedy-by-size" etc. for a plain plan; "in-place first-fit" when aliases are used. */
+  algorithm: string;
+  alignment: number;
+  buffers: LifetimeBuffer[];
+}
+
+interface Edge {
+  cand: AliasCandidate;
+  /** Buffer indices. */
+  input: number;
+  output: number;
+  rel: number;
+}
+
+interface Evaluated {
+  total: number;
+  offsets: number[];
+}
+
+/** A placed rectangle: bytes [off, off + size) over scopes [first, last]. */
+interface Rect {
+  first: number;
+  last: number;
+  off: number;
+  size: number;
+}
+
+function timeOverlap(a: { first: number; last: number }, b: { first: number; last: number }): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/**
+ * Places the chains formed by `edges` (rigid shapes) first-fit, largest first. Returns null when two members
+ * of one chain would share bytes while both live without being alias partners.
+ */
+function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[]): Evaluated | null {
+  const n = buffers.length;
+  const parent = new Array<number>(n).fill(-1);
+  const relToParent = new Array<number>(n).fill(0);
+  const partners = new Set<string>();
+  for (const e of edges) {
+    if (parent[e.output] !== -1) return null;
+    parent[e.output] = e.input;
+    relToParent[e.output] = e.rel;
+    partners.add(`${e.input},${e.output}`);
+  }
+  const chains = new Map<number, { i: number; off: number }[]>();
+  for (let i = 0; i < n; i++) {
+    let r = i;
+    let off = 0;
+    for (let guard = 0; parent[r]! !== -1; guard++) {
+      if (guard > n) return null;
+      off += relToParent[r]!;
+      r = parent[r]!;
+    }
+    let c = chains.get(r);
+    if (!c) chains.set(r, (c = []));
+    c.push({ i, off });
+  }
+  const units = [...chains.values()].map((members) => {
+    const min = Math.min(...members.map((m) => m.off));
+    for (const m of members) m.off -= min;
+    return members;
+  });
+  // Members of one chain that live together must be partners or disjoint.
+  for (const u of units) {
+    for (let a = 0; a < u.length; a++) {
+      for (let c = a + 1; c < u.length; c++) {
+        const ba = buffers[u[a]!.i]!;
+        const bc = buffers[u[c]!.i]!;
+        if (ba.size === 0 || bc.size === 0 || ba.lastUse < bc.firstUse || bc.lastUse < ba.firstUse) continue;
+        const overlap = u[a]!.off < u[c]!.off + bc.size && u[c]!.off < u[a]!.off + ba.size;
+        if (overlap && !partners.has(`${u[a]!.i},${u[c]!.i}`) && !partners.has(`${u[c]!.i},${u[a]!.i}`)) return null;
+      }
+    }
+  }
+  // Largest member first (then earliest), like greedy-by-size.
+  const key = (u: { i: number }[]) => Math.max(...u.map((m) => buffers[m.i]!.size));
+  const firstUse = (u: { i: number }[]) => Math.min(...u.map((m) => buffers[m.i]!.firstUse));
+  units.sort((x, y) => key(y) - key(x) || firstUse(x) - firstUse(y) || x[0]!.i - y[0]!.i);
+
+  const placed: Rect[] = [];
+  const offsets = new Array<number>(n).fill(0);
+  for (const u of units) {
+    const rects = u.map((m) => ({ first: buffers[m.i]!.firstUse, last: buffers[m.i]!.lastUse, off: m.off, size: buffers[m.i]!.size }));
+    const candidates = new Set<number>([0]);
+    for (const r of rects) {
+      for (const q of placed) if (r.size > 0 && q.size > 0 && timeOverlap(r, q)) candidates.add(Math.max(0, q.off + q.size - r.off));
+    }
+    const sorted = [...candidates].sort((a, b) => a - b);
+    let base = -1;
+    for (const b of sorted) {
+      const ok = rects.every((r) => r.size === 0 || placed.every((q) => q.size === 0 || !timeOverlap(r, q) || b + r.off >= q.off + q.size || q.off >= b + r.off + r.size));
+      if (ok) {
+        base = b;
+        break;
+      }
+    }
+    // The largest candidate (past every conflicting rectangle) always fits.
+    if (base < 0) throw new Error("in-place planner found no placement");
+    for (const [k, m] of u.entries()) {
+      offsets[m.i] = base + m.off;
+      placed.push({ ...rects[k]!, off: base + m.off });
+    }
+  }
+  let total = 0;
+  buffers.forEach((b, i) => { total = Math.max(total, offsets[i]! + b.size); });
+  return { total, offsets };
+}
+
+/** The pieces checkPlan proves (see the file comment). */
+export function layoutPieces(buffers: readonly LifetimeBuffer[], offsets: readonly number[], pairs: readonly { input: number; output: number }[]): { pieces: PlannerBuffer[]; pieceOffsets: number[] } {
+  const pieces: PlannerBuffer[] = [];
+  const pieceOffsets: number[] = [];
+  const first = buffers.map((b) => b.firstUse);
+  const last = buffers.map((b) => b.lastUse);
+  for (const p of pairs) {
+    const s = buffers[p.output]!.firstUse;
+    last[p.input] = s - 1;
+    first[p.output] = s + 1;
+    const lo = Math.min(offsets[p.input]!, offsets[p.output]!);
+    const hi = Math.max(offsets[p.input]! + buffers[p.input]!.size, offsets[p.output]! + buffers[p.output]!.size);
+    pieces.push({ size: hi - lo, firstUse: s, lastUse: s });
+    pieceOffsets.push(lo);
+  }
+  buffers.forEach((b, i) => {
+    if (first[i]! > last[i]!) return;
+    pieces.push({ size: b.size, firstUse: first[i]!, lastUse: last[i]! });
+    pieceOffsets.push(offsets[i]!);
+  });
+  return { pieces, pieceOffsets };
+}
+
+/** Plans the arena for generated code. */
+export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout {
+  const algorithm = opts.algorithm ?? DEFAULT_PLANNER;
+  const alignment = opts.alignment ?? DEFAULT_ALIGNMENT;
+  const buffers = computeLifetimes(graph, { alignment, scratch: opts.scratch });
+  const index = new Map<number, number>();
+  buffers.forEach((b, i) => { if (b.tensor !== null) index.set(b.tensor, i); });
+  const graphOutputs = new Set(graph.outputs);
+
+  // TFLM's plan of the same buffers.
+  const plainResult = getPlanner(algorithm)(buffers);
+  const plain: Evaluated = { total: plainResult.total, offsets: plainResult.offsets };
+
+  // Legal candidates: the input dies at this op, is read once by it, is not a graph output, and its
+  // schedule admits an overlapping placement.
+  const edges: Edge[] = [];
+  for (const cand of opts.aliases ?? []) {
+    const op = graph.operators[cand.op]!;
+    const bi = index.get(op.inputs[cand.slot]!);
+    const bo = index.get(op.outputs[0]!);
+    if (bi === undefined || bo === undefined) continue;
+    if (graphOutputs.has(op.inputs[cand.slot]!)) continue;
+    if (op.inputs.filter((x) => x === op.inputs[cand.slot]).length !== 1) continue;
+    if (buffers[bi]!.lastUse !== cand.op + 1 || buffers[bo]!.firstUse !== cand.op + 1) continue;
+    if (edges.some((e) => e.output === bo || e.input === bi)) continue;
+    if (cand.elide) {
+      if (buffers[bi]!.size === buffers[bo]!.size) edges.push({ cand, input: bi, output: bo, rel: 0 });
+      continue;
+    }
+    if (!cand.schedule) continue;
+    const best = bestRel(cand.schedule(), buffers[bi]!.size, buffers[bo]!.size, alignment);
+    if (best) edges.push({ cand, input: bi, output: bo, rel: best.rel });
+  }
+
+  let chosen: Edge[] = [];
+  let best: Evaluated = plain;
+  let usedAlgorithm = algorithm;
+  if (edges.length > 0) {
+    const search = edges.length <= (opts.maxSearch ?? 96);
+    type State = { set: Edge[]; ev: Evaluated };
+    // Best-improvement local search: each round applies the single change (drop or add one edge) that
+    // lowers the total most; elisions are kept whenever they do not cost bytes.
+    const improve = (start: State, moves: (s: State) => Edge[][]): State => {
+      let cur = start;
+      for (;;) {
+        let next: State | null = null;
+        for (const set of moves(cur)) {
+          const ev = placeChains(buffers, set);
+          if (!ev) continue;
+          const better = next === null ? ev.total < cur.ev.total || (ev.total === cur.ev.total && set.length > cur.set.length && set.some((e) => e.cand.elide && !cur.set.includes(e))) : ev.total < next.ev.total;
+          if (better) next = { set, ev };
+        }
+        if (!next) return cur;
+        cur = next;
+      }
+    };
+    const dropMoves = (st: State): Edge[][] => st.set.map((_, k) => st.set.filter((__, j) => j !== k));
+    const addMoves = (st: State): Edge[][] => edges.filter((e) => !st.set.includes(e)).map((e) => [...st.set, e]);
+    const all = placeChains(buffers, edges);
+    let down: State | null = all ? { set: [...edges], ev: all } : null;
+    if (down && search) down = improve(down, dropMoves);
+    let up: State | null = null;
+    if (search) up = improve({ set: [], ev: placeChains(buffers, [])! }, addMoves);
+    const pick = [down, up].filter((x): x is State => x !== null).sort((a, b) => a.ev.total - b.ev.total)[0];
+    // Aliasing must pay for itself; otherwise keep TFLM's plan (elisions alone still save a copy).
+    if (pick && (pick.ev.total < plain.total || (pick.ev.total === plain.total && pick.set.some((e) => e.cand.elide)))) {
+      chosen = pick.set;
+      best = pick.ev;
+      usedAlgorithm = "in-place first-fit";
+    }
+  }
+
+  // Independent proof over the pieces (see the file comment).
+  const { pieces, pieceOffsets } = layoutPieces(buffers, best.offsets, chosen);
+  const violation = checkPlan(pieces, { offsets: pieceOffsets, total: best.total }, { alignment });
+  if (violation) throw new Error(`arena layout is unsound: ${violation.message}`);
+  if (best.total > LIMITS.maxBytes) throw limitError(`the arena needs ${best.total} bytes, above the limit of ${LIMITS.maxBytes}`, "arena plan");
+
+  const tensorOffset = new Map<number, number>();
+  const scratchOffset: number[] = [];
+  buffers.forEach((b, i) => {
+    if (b.tensor !== null) tensorOffset.set(b.tensor, best.offsets[i]!);
+    else scratchOffset.push(best.offsets[i]!);
+  });
+  return {
+    tensorOffset,
+    scratchOffset,
+    total: best.total,
+    plainTotal: plain.total,
+    aliases: chosen
+      .map((e) => ({ op: e.cand.op, slot: e.cand.slot, input: buffers[e.input]!.tensor!, output: buffers[e.output]!.tensor!, rel: e.rel, elide: e.cand.elide === true }))
+      .sort((a, b) => a.op - b.op),
+    algorithm: usedAlgorithm,
+    alignment,
+    buffers,
+  };
+}
+
+/**
+ * Independent check of a layout against the alias decisions: every pair of buffers live at the same time
+ * either shares no byte or is an alias pair at its op's scope, placed at exactly the chosen distance.
+ * Returns a message for the first violation, or null.
+ */
+export function verifyLayout(layout: ArenaLayout): string | null {
+  const offsets: number[] = [];
+  let s = 0;
+  layout.buffers.forEach((b) => {
+    offsets.push(b.tensor !== null ? layout.tensorOffset.get(b.tensor)! : layout.scratchOffset[s++]!);
+  });
+  const pairs = new Map<string, UsedAlias>();
+  for (const a of layout.aliases) pairs.set(`${a.input},${a.output}`, a);
+  for (let i = 0; i < layout.buffers.length; i++) {
+    const a = layout.buffers[i]!;
+    const ao = offsets[i]!;
+    if (ao % layout.alignment !== 0) return `buffer '${a.name}' offset ${ao} is not aligned`;
+    if (ao < 0 || ao + a.size > layout.total) return `buffer '${a.name}' [${ao}, ${ao + a.size}) is outside the arena of ${layout.total} bytes`;
+    for (let j = i + 1; j < layout.buffers.length; j++) {
+      const b = layout.buffers[j]!;
+      if (a.lastUse < b.firstUse || b.lastUse < a.firstUse) continue;
+      const bo = offsets[j]!;
+      if (a.size === 0 || b.size === 0 || !(ao < bo + b.size && bo < ao + a.size)) continue;
+      const alias = a.tensor !== null && b.tensor !== null ? (pairs.get(`${a.tensor},${b.tensor}`) ?? pairs.get(`${b.tensor},${a.tensor}`)) : undefined;
+      if (!alias) return `buffers '${a.name}' and '${b.name}' share bytes while both live`;
+      const inOff = layout.tensorOffset.get(alias.input)!;
+      const outOff = layout.tensorOffset.get(alias.output)!;
+      if (outOff - inOff !== alias.rel) return `alias of op ${alias.op} placed at ${outOff - inOff}, planned ${alias.rel}`;
+      const shared = [Math.max(a.firstUse, b.firstUse), Math.min(a.lastUse, b.lastUse)];
+      if (shared[0] !== alias.op + 1 || shared[1] !== alias.op + 1) return `alias pair of op ${alias.op} shares bytes outside its scope`;
+    }
+  }
+  return null;
+}

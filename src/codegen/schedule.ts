@@ -1,0 +1,86 @@
+/**
+ * Access schedules: when a generated kernel reads each byte of one input and first writes each byte of its
+ * output, on one time axis of the kernel's own loop order. They decide whether (and how far apart) the
+ * input and the output may share arena bytes: an output byte may lie on an input byte only if that input
+ * byte is read for the last time strictly before the output byte is first written.
+ */
+
+export interface AccessSchedule {
+  /** Per input byte, the last time it is read (−1: never read). */
+  lastRead: Int32Array;
+  /** Per output byte, the first time it is written. */
+  writeTime: Int32Array;
+}
+
+/**
+ * True when the output may start `rel` bytes after the input's start (rel < 0: before it): no output byte
+ * is written while the input byte beneath it may still be read.
+ */
+export function relIsSafe(s: AccessSchedule, rel: number): boolean {
+  const inBytes = s.lastRead.length;
+  const outBytes = s.writeTime.length;
+  // Output byte a lies on input byte a + rel (when that is within the input).
+  const a0 = Math.max(0, -rel);
+  const a1 = Math.min(outBytes, inBytes - rel);
+  for (let a = a0; a < a1; a++) {
+    if (s.lastRead[a + rel]! >= s.writeTime[a]!) return false;
+  }
+  return true;
+}
+
+/**
+ * The safe placement of the output relative to the input (a multiple of `alignment`) that needs the fewest
+ * bytes for the two together, with the span it needs; null when every overlapping placement is unsafe.
+ * `inSize`/`outSize` are the planned (aligned) sizes.
+ */
+export function bestRel(s: AccessSchedule, inSize: number, outSize: number, alignment: number): { rel: number; span: number } | null {
+  const span = (rel: number): number => Math.max(inSize, rel + outSize) - Math.min(0, rel);
+  const lo = -Math.ceil(outSize / alignment) * alignment + alignment;
+  const hi = Math.floor(inSize / alignment) * alignment - alignment;
+  const candidates: number[] = [];
+  for (let rel = lo; rel <= hi; rel += alignment) candidates.push(rel);
+  // Fewest bytes first; among equals, the placement closest to 0 (then the lower one), for determinism.
+  candidates.sort((a, b) => span(a) - span(b) || Math.abs(a) - Math.abs(b) || a - b);
+  const separate = inSize + outSize;
+  for (const rel of candidates) {
+    if (span(rel) >= separate) break;
+    if (relIsSafe(s, rel)) return { rel, span: span(rel) };
+  }
+  return null;
+}
+
+/** A schedule builder over byte ranges, for kernels whose accesses are easiest to list as ranges. */
+export class ScheduleBuilder {
+  readonly lastRead: Int32Array;
+  readonly writeTime: Int32Array;
+  constructor(inBytes: number, outBytes: number) {
+    this.lastRead = new Int32Array(inBytes).fill(-1);
+    this.writeTime = new Int32Array(outBytes).fill(0x7fffffff);
+  }
+  /** Input bytes [start, start + n) are read at time t. */
+  read(start: number, n: number, t: number): void {
+    const end = Math.min(start + n, this.lastRead.length);
+    for (let i = Math.max(0, start); i < end; i++) if (this.lastRead[i]! < t) this.lastRead[i] = t;
+  }
+  /** Input bytes start, start + stride, … (count of them) are read at time t. */
+  readStrided(start: number, stride: number, count: number, t: number): void {
+    for (let k = 0; k < count; k++) {
+      const i = start + k * stride;
+      if (i >= 0 && i < this.lastRead.length && this.lastRead[i]! < t) this.lastRead[i] = t;
+    }
+  }
+  /** Output bytes [start, start + n) are written at time t. */
+  write(start: number, n: number, t: number): void {
+    const end = Math.min(start + n, this.writeTime.length);
+    for (let i = Math.max(0, start); i < end; i++) if (this.writeTime[i]! > t) this.writeTime[i] = t;
+  }
+  writeStrided(start: number, stride: number, count: number, t: number): void {
+    for (let k = 0; k < count; k++) {
+      const i = start + k * stride;
+      if (i >= 0 && i < this.writeTime.length && this.writeTime[i]! > t) this.writeTime[i] = t;
+    }
+  }
+  build(): AccessSchedule {
+    return { lastRead: this.lastRead, writeTime: this.writeTime };
+  }
+}
