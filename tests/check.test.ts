@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { loadTarget } from "../src/analysis/targets.js";
@@ -94,6 +94,14 @@ describe("micronets check: budgets", () => {
     const r = await runCli("check", "fixtures/architectures/micronet-kws-l.json", "--target", "stm32f446re");
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL sram: [\d,]+ B > available 110,592 B on stm32f446re = 131,072 B − 20,480 B reserved \(\+[\d,]+ B, \+[\d.]+ %\)$/m);
+  });
+  it("a budget's target may be a target file, relative to the budget", async () => {
+    const budget = file("rel-target.json", { target: relative(tmp, resolve("targets/stm32f446re.json")), limits: { ops: "1M" } });
+    const r = await runCli("check", PD, "--budget", budget, "--json");
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.target).toEqual({ name: "stm32f446re", family: "kws", familyFrom: "default" });
+    expect(json.checks.map((c: { kind: string; metric: string }) => `${c.kind} ${c.metric}`)).toEqual(["fit sram", "fit flash", "budget ops"]);
   });
 });
 
