@@ -207,6 +207,16 @@ describe("micronets sample", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain(msg);
     }
+    // -o never replaces a folder holding other work.
+    const r0 = await runCli("sample", "--space", "kws", "--n", "1", "-o", "fixtures");
+    expect(r0.code).toBe(2);
+    expect(r0.stderr).toContain("fixtures: exists and is not an earlier `micronets sample` output");
+    expect(existsSync("fixtures/architectures/micronet-kws-s.json")).toBe(true);
+    // An earlier sample output is replaced.
+    const again = join(tmp, "again");
+    expect((await runCli("sample", "--space", "kws", "--n", "2", "-o", again)).code).toBe(0);
+    expect((await runCli("sample", "--space", "kws", "--n", "1", "-o", again)).code).toBe(0);
+    expect(readdirSync(again).sort()).toEqual(["kws-s0-000000.json", "samples.csv"]);
     // An output folder that cannot be created is an io error (exit 2), and nothing is left behind.
     const r = await runCli("sample", "--space", "kws", "--n", "1", "-o", "/proc/micronets-sample");
     expect(r.code).toBe(2);

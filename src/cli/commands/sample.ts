@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { writeFileSync } from "node:fs";
-import { usageError } from "../../errors.js";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { MicronetsError, usageError } from "../../errors.js";
 import { writeDirAtomic } from "../../io/atomic-write.js";
 import { sampleArchitectures, sampleCsvHeader, sampleCsvRow, type SampledArchitecture } from "../../search-space/sampler.js";
 import { isSpaceName, SPACE_NAMES } from "../../search-space/spaces.js";
@@ -27,8 +27,9 @@ options:
   --n N          number of architectures (1 to ${MAX_SAMPLES.toLocaleString("en-US")})
   --seed S       seed, 0 to 4294967295 (default 0)
   -o, --out DIR  write DIR/<name>.json (architecture JSONs, schemas/architecture.schema.json) and
-                 DIR/samples.csv (atomic: the folder appears complete or not at all); without -o the
-                 CSV is printed
+                 DIR/samples.csv; the folder is replaced atomically (it appears complete or not at
+                 all), so DIR must be new, empty or an earlier sample output; without -o the CSV is
+                 printed
 
 CSV columns: index, name, space, resolution, blocks, operators, ops, macs, params, sram_bytes, flash_bytes`;
 
@@ -58,6 +59,7 @@ export const sampleCommand: Command = {
       io.out(`${rows.join("\n")}\n`);
       return 0;
     }
+    refuseForeignFolder(out);
     let analyseMs = 0;
     writeDirAtomic(out, (dir) => {
       let t = performance.now();
@@ -78,6 +80,19 @@ export const sampleCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * -o replaces the folder as a whole (atomically), so it must be new, empty, or an earlier `sample` output
+ * (it has samples.csv): never a folder holding other work.
+ */
+function refuseForeignFolder(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new MicronetsError("io", "exists and is not a folder", { file: out });
+  const entries = readdirSync(out);
+  if (entries.length > 0 && !entries.includes("samples.csv")) {
+    throw new MicronetsError("io", "exists and is not an earlier `micronets sample` output (no samples.csv); -o replaces the whole folder, so give a new or empty one", { file: out });
+  }
+}
 
 /** One top-level field per line and one layer per line: readable, diffable, and small. */
 export function docJson(s: SampledArchitecture): string {
