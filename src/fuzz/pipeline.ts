@@ -1,0 +1,254 @@
+/**
+ * Drives one fuzz input through every stage a user can reach — load, analyze, plan, op params, reports,
+ * convert (write .tflite and read it back), compile to C, and the reference interpreter on small graphs —
+ * and classifies what happened:
+ * - "ok": every stage ran;
+ * - "rejected": a stage threw a MicronetsError (the tool said clearly what is wrong: the desired outcome for
+ *   bad input);
+ * - "finding": anything else — an untyped exception, an invariant broken by a stage's output (a NaN in the
+ *   analysis, "undefined" in generated C, a validated graph that does not round-trip), a case slower than
+ *   the time bound or one that allocated beyond the memory bound.
+ * Hangs cannot be seen from inside the case; the drivers (campaign.ts, worker-pool.ts) catch those.
+ */
+import { analyzeGraph } from "../analysis/analyze.js";
+import { planArena } from "../analysis/arena-plan.js";
+import { loadTarget, type Target } from "../analysis/targets.js";
+import { compileModel, type CompileResult } from "../codegen/compile.js";
+import { isMicronetsError, type ErrorKind } from "../errors.js";
+import { parseModel } from "../frontends/load-model.js";
+import { readTflite } from "../frontends/tflite/read-tflite.js";
+import { writeTflite } from "../frontends/tflite/write-tflite.js";
+import { elementCount } from "../ir/tensor-data.js";
+import type { Graph } from "../ir/types.js";
+import { validateGraph } from "../ir/validate.js";
+import { deriveOpParams } from "../quant/op-params.js";
+import { fillInput, runReference, type TensorValue } from "../reference/interpreter.js";
+import { renderHtml } from "../report/html.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { buildReport, reportJson } from "../report/report-data.js";
+import { renderText } from "../report/text.js";
+
+export const STAGES = ["load", "validate", "analyze", "plan", "op-params", "report", "convert", "compile", "reference"] as const;
+export type Stage = (typeof STAGES)[number];
+
+export type FindingKind = "exception" | "invariant" | "slow" | "memory" | "hang" | "crash";
+
+/** Documented bounds: a case slower than `slowMs` or allocating more than `memoryBytes` is a finding. */
+export interface CaseBounds {
+  /** Wall time of one case through every stage (default 2000 ms). */
+  slowMs: number;
+  /**
+   * Heap + ArrayBuffer growth measured across one case (default 256 MiB). The largest legitimate case — the
+   * 300 kB person-detection model through every stage — grows the heap by a few tens of MB; 256 MiB is far
+   * above that and far below what would hurt a CI machine.
+   */
+  memoryBytes: number;
+}
+
+export const DEFAULT_BOUNDS: CaseBounds = { slowMs: 2000, memoryBytes: 256 * 1024 * 1024 };
+
+export interface CaseOutcome {
+  status: "ok" | "rejected" | "finding";
+  /** The stage that threw (rejected / exception) or whose result broke an invariant. */
+  stage?: Stage;
+  /** MicronetsError kind, for rejected cases. */
+  errorKind?: ErrorKind;
+  findingKind?: FindingKind;
+  /** The error's one-line message (rejected, finding). */
+  message?: string;
+  /** Stack of an untyped exception. */
+  stack?: string;
+  ms: number;
+  memoryBytes: number;
+  /** Stages that ran to completion. */
+  completed: Stage[];
+}
+
+/** A case's input: file bytes to load, or (IR-level mutations the writer refuses) a graph to validate. */
+export type CaseInput =
+  | { kind: "bytes"; bytes: Uint8Array; path: string; weights?: "none" | "generate" }
+  | { kind: "graph"; graph: Graph; path: string };
+
+export interface PipelineOptions {
+  bounds?: CaseBounds;
+  /** Run the reference interpreter when the graph does at most this many MACs (default 2,000,000). */
+  referenceMacs?: number;
+  /** Selects the backend and other per-case variations deterministically. */
+  variant?: number;
+  /** Render the HTML report too (slower; default every 8th variant). */
+  html?: boolean;
+}
+
+let target: Target | null = null;
+function fuzzTarget(): Target {
+  target ??= loadTarget("stm32f746zg");
+  return target;
+}
+
+class InvariantError extends Error {}
+
+/** Walks a plain-data result and fails on NaN/Infinity (they become `null` in JSON reports and C). */
+function assertFiniteNumbers(value: unknown, what: string): void {
+  const stack: [unknown, string][] = [[value, what]];
+  let seen = 0;
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (++seen > 5_000_000) return;
+    if (typeof v === "number") {
+      if (!Number.isFinite(v)) throw new InvariantError(`${path} is ${v}`);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
+      for (const [k, x] of Object.entries(v)) stack.push([x, `${path}.${k}`]);
+    }
+  }
+}
+
+/** Tokens that only appear in generated C when a JS value leaked into the text unformatted. */
+const BAD_C_TOKEN = /\b(NaN|Infinity|undefined|null)\b|\[object /;
+
+function stripCComments(src: string): string {
+  return src.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
+}
+
+function checkCompiled(r: CompileResult): void {
+  for (const f of r.files) {
+    const m = BAD_C_TOKEN.exec(stripCComments(f.contents));
+    if (m) {
+      const at = m.index;
+      throw new InvariantError(`${f.name} contains '${m[0]}' near: ${JSON.stringify(stripCComments(f.contents).slice(Math.max(0, at - 60), at + 40))}`);
+    }
+  }
+  if (!Number.isSafeInteger(r.arenaBytes) || r.arenaBytes < 0 || r.arenaBytes > 2 ** 31 - 1) throw new InvariantError(`arena of ${r.arenaBytes} bytes`);
+}
+
+function totalMacs(g: Graph, macs: readonly number[]): number {
+  return macs.reduce((s, m) => s + m, 0) + g.operators.length;
+}
+
+function inputValue(g: Graph, id: number): TensorValue | null {
+  const t = g.tensors[id]!;
+  const n = elementCount(t.shape);
+  switch (t.dtype) {
+    case "int8": return fillInput(n);
+    case "float32": return Float32Array.from(fillInput(n), (v) => v / 64);
+    case "int16": return Int16Array.from(fillInput(n), (v) => v * 200);
+    case "int32": return Int32Array.from(fillInput(n), (v) => v * 1000);
+    default: return null;
+  }
+}
+
+function allConstantsHaveData(g: Graph): boolean {
+  return g.tensors.every((t) => !t.constant || (t.data !== null && t.data.length > 0));
+}
+
+function memoryNow(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Runs one input through every stage; never throws. */
+export function runPipeline(input: CaseInput, opts: PipelineOptions = {}): CaseOutcome {
+  const bounds = opts.bounds ?? DEFAULT_BOUNDS;
+  const variant = opts.variant ?? 0;
+  const completed: Stage[] = [];
+  const mem0 = memoryNow();
+  let memPeak = mem0;
+  const sample = (): void => {
+    const m = memoryNow();
+    if (m > memPeak) memPeak = m;
+  };
+  const t0 = performance.now();
+  let stage: Stage = input.kind === "bytes" ? "load" : "validate";
+  const finish = (o: Omit<CaseOutcome, "ms" | "memoryBytes" | "completed">): CaseOutcome => {
+    sample();
+    const ms = performance.now() - t0;
+    const memoryBytes = Math.max(0, memPeak - mem0);
+    const base = { ...o, ms, memoryBytes, completed };
+    if (o.status !== "finding") {
+      if (memoryBytes > bounds.memoryBytes) return { ...base, status: "finding", findingKind: "memory", stage: o.stage ?? stage, message: `grew the heap by ${memoryBytes} bytes (bound ${bounds.memoryBytes})` };
+      if (ms > bounds.slowMs) return { ...base, status: "finding", findingKind: "slow", stage: o.stage ?? stage, message: `took ${ms.toFixed(0)} ms (bound ${bounds.slowMs} ms)` };
+    }
+    return base;
+  };
+
+  try {
+    let graph: Graph;
+    if (input.kind === "bytes") {
+      graph = parseModel(input.bytes, input.path, { weights: input.weights }).graph;
+      completed.push("load");
+    } else {
+      graph = validateGraph(input.graph);
+      completed.push("validate");
+    }
+    sample();
+
+    stage = "analyze";
+    const analysis = analyzeGraph(graph, { target: fuzzTarget() });
+    assertFiniteNumbers(analysis, "analysis");
+    if (analysis.arena.total < analysis.arena.lowerBound) throw new InvariantError(`arena ${analysis.arena.total} below its lower bound ${analysis.arena.lowerBound}`);
+    completed.push("analyze");
+    sample();
+
+    stage = "plan";
+    // The other registered planner and an unusual alignment (planArena proves every plan it returns).
+    planArena(graph, { algorithm: "linear", alignment: 1 + (variant % 16) });
+    completed.push("plan");
+
+    stage = "op-params";
+    const params = deriveOpParams(graph, { rounding: variant % 2 === 0 ? "double" : "single" });
+    assertFiniteNumbers(params, "op params");
+    completed.push("op-params");
+    sample();
+
+    stage = "report";
+    const report = buildReport(analysis, { path: input.path, format: "tflite" });
+    renderText(report);
+    renderMarkdown(report);
+    JSON.parse(reportJson(report));
+    if (opts.html ?? variant % 8 === 0) renderHtml(report);
+    completed.push("report");
+    sample();
+
+    stage = "convert";
+    const writable = allConstantsHaveData(graph);
+    if (writable) {
+      const bytes = writeTflite(graph);
+      try {
+        readTflite(bytes, "roundtrip.tflite");
+      } catch (e) {
+        throw new InvariantError(`a validated graph written as .tflite does not read back: ${(e as Error).message}`);
+      }
+    }
+    completed.push("convert");
+    sample();
+
+    stage = "compile";
+    if (writable) {
+      const r = compileModel(graph, { backend: variant % 3 === 2 ? "cmsis-nn" : "portable", core: variant % 5 === 4 ? "host" : "cortex-m4" });
+      checkCompiled(r);
+    }
+    completed.push("compile");
+    sample();
+
+    stage = "reference";
+    const macs = totalMacs(graph, analysis.layers.map((l) => l.macs + l.elementwiseOps));
+    if (writable && macs <= (opts.referenceMacs ?? 2_000_000)) {
+      const inputs = graph.inputs.map((id) => inputValue(graph, id));
+      if (inputs.every((v): v is TensorValue => v !== null)) {
+        const r = runReference(graph, inputs, { params: variant % 2 === 0 ? params : undefined });
+        r.outputs.forEach((v, k) => {
+          const t = graph.tensors[graph.outputs[k]!]!;
+          if (v.length !== elementCount(t.shape)) throw new InvariantError(`output ${k} has ${v.length} values for shape [${t.shape.join(", ")}]`);
+        });
+      }
+    }
+    completed.push("reference");
+    return finish({ status: "ok" });
+  } catch (e) {
+    if (isMicronetsError(e)) return finish({ status: "rejected", stage, errorKind: e.kind, message: e.format() });
+    if (e instanceof InvariantError) return finish({ status: "finding", findingKind: "invariant", stage, message: e.message });
+    const err = e as Error;
+    return finish({ status: "finding", findingKind: "exception", stage, message: `${err?.name ?? "Error"}: ${err?.message ?? String(e)}`, stack: err?.stack });
+  }
+}
