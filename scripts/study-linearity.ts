@@ -121,13 +121,13 @@ export function rowsCsv(rows: readonly StudyRow[]): string {
   return `${CSV_HEADER}\n${rows.map((r) => [r.space, r.index, r.name, r.ops, r.macs, r.params, r.sramBytes, r.instructions, r.totalInstructions, r.core].join(",")).join("\n")}\n`;
 }
 
-/** "Nice" axis ticks: 1, 2 or 5 × 10^k steps covering [0, max]. */
-function ticks(max: number, count = 5): number[] {
+/** "Nice" axis ticks: 1, 2 or 5 × 10^k steps from 0 to the first tick at or above `max`. */
+export function ticks(max: number, count = 5): number[] {
   const raw = max / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
-  const out: number[] = [];
-  for (let v = 0; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  const out: number[] = [0];
+  while (out[out.length - 1]! < max * (1 - 1e-12)) out.push(Number((out.length * step).toPrecision(12)));
   return out;
 }
 
@@ -161,7 +161,11 @@ export function scatterSvg(rows: readonly StudyRow[], fits: readonly SpaceFit[],
     parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle" font-size="12">ops (millions, 2 × MACs)</text>`);
     parts.push(`<text transform="translate(16,${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="12">instructions per inference (millions)</text>`);
     for (const r of pts) parts.push(`<circle cx="${X(r.ops / 1e6).toFixed(1)}" cy="${Y(r.instructions / 1e6).toFixed(1)}" r="2.6" fill="${colors[fit.space] ?? "#555"}" fill-opacity="0.55"><title>${esc(r.name)}: ${(r.ops / 1e6).toFixed(2)} Mops, ${(r.instructions / 1e6).toFixed(2)} M instructions</title></circle>`);
-    parts.push(`<line x1="${X(0).toFixed(1)}" y1="${Y(Math.max(0, fitY(0))).toFixed(1)}" x2="${X(xEnd).toFixed(1)}" y2="${Y(fitY(xEnd)).toFixed(1)}" stroke="#000" stroke-width="1.5"/>`);
+    // The fit line, clipped to the plot: from x = 0 (or where it crosses y = 0) to the last x tick (or the top).
+    const yTop = ys[ys.length - 1]!;
+    const x0 = fitY(0) >= 0 ? 0 : -fit.intercept / 1e6 / fit.slope;
+    const x1 = fitY(xEnd) <= yTop ? xEnd : (yTop * 1e6 - fit.intercept) / fit.slope / 1e6;
+    parts.push(`<line x1="${X(x0).toFixed(1)}" y1="${Y(fitY(x0)).toFixed(1)}" x2="${X(x1).toFixed(1)}" y2="${Y(fitY(x1)).toFixed(1)}" stroke="#000" stroke-width="1.5"/>`);
     parts.push(`<text x="${m.l + 10}" y="${m.t + 16}" font-size="12">instructions = ${fit.slope.toFixed(3)} × ops ${fit.intercept >= 0 ? "+" : "−"} ${Math.abs(fit.intercept / 1e6).toFixed(3)} M</text>`);
     parts.push(`<text x="${m.l + 10}" y="${m.t + 32}" font-size="12">R² = ${fit.r2.toFixed(4)}</text>`);
     parts.push("</g>");

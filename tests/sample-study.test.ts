@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { toolchainProblem } from "../src/emulator/toolchain.js";
-import { CSV_HEADER, firmwareMain, fitSpace, measureSample, rowsCsv, scatterSvg, type StudyRow } from "../scripts/study-linearity.js";
+import { CSV_HEADER, firmwareMain, fitSpace, measureSample, rowsCsv, scatterSvg, ticks, type StudyRow } from "../scripts/study-linearity.js";
 
 function row(space: "kws" | "vww", index: number, ops: number, instructions: number): StudyRow {
   return { space, index, name: `${space}-s1-${String(index).padStart(6, "0")}`, ops, macs: ops / 2, params: 0, sramBytes: 0, instructions, totalInstructions: instructions + 1000, core: "cortex-m4" };
@@ -43,6 +43,22 @@ describe("linearity study: fit, CSV, plot", () => {
     expect(svg).toContain("VWW search space (n = 3)");
     expect(svg).toContain("test &lt;plot&gt;");
     expect(svg).not.toContain("<script");
+  });
+
+  it("axis ticks start at 0 and reach the largest value", () => {
+    expect(ticks(59.3)).toEqual([0, 20, 40, 60]);
+    expect(ticks(40)).toEqual([0, 10, 20, 30, 40]);
+    expect(ticks(0.37)).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
+  });
+
+  it("every point lies inside its panel", () => {
+    const svg = scatterSvg([...kws, ...vww], [fitSpace("kws", kws), fitSpace("vww", vww)], "t");
+    for (const m of svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)) {
+      const [cx, cy] = [Number(m[1]), Number(m[2])];
+      expect(cx % 460).toBeGreaterThanOrEqual(64);
+      expect(cy).toBeGreaterThanOrEqual(40);
+      expect(cy).toBeLessThanOrEqual(380 - 48);
+    }
   });
 
   it("the firmware marks exactly one invoke", () => {
