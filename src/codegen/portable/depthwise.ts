@@ -1,13 +1,14 @@
 /**
  * DEPTHWISE_CONV_2D, one input channel at a time (the TinyEngine scheme): the channel's input rows are
- * widened into a small ring of zero-padded int16 rows (KH·dilation rows of the padded width) as the output
- * rows advance, so every input byte is read exactly once and the tap loops have no bounds checks at all.
- * Horizontal tap pairs are one unaligned 32-bit load and one SMLAD; the weights of a channel are packed
- * into registers once. The ring stores 2·(x + offset) when the "right" requantisation applies, which feeds
- * SMMULR its doubled accumulator for free.
+ * widened into a window of zero-padded int16 rows as the output rows advance, so every input byte is read
+ * once and the tap loops carry no bounds checks. The window holds NB consecutive rows at a fixed stride (when
+ * it is full, the rows still needed move back to its start), so one pointer plus constant offsets reaches
+ * every tap. Horizontally adjacent taps are one unaligned 32-bit load and one SMLAD; the remaining taps are
+ * packed two per weight register (SMLABB / SMLATB). A channel's weights are packed once. The window stores
+ * 2·(x + offset) when the "right" requantisation applies, which hands SMMULR its doubled accumulator free.
  *
- * Because a channel's input rows are consumed through the ring before that channel's outputs are written,
- * the output may overwrite the input in place (same-shape layers need no extra bytes at all).
+ * A channel's input rows are consumed into the window before that channel's outputs are written, so the
+ * output may overwrite the input in place (same-shape layers need no extra bytes).
  */
 import { int32Data, int8Data } from "../../ir/tensor-data.js";
 import type { Graph } from "../../ir/types.js";
@@ -15,20 +16,41 @@ import type { DepthwiseConvParams } from "../../quant/op-params.js";
 import { cArrayBody, cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
 import { indent, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
-import { maxAbsOffsetInput, planRequant, requantCode } from "./requant.js";
+import { channelTable, channelWords, planRequant, requantCode } from "./requant.js";
+
+/** Bytes the row window may take beyond the rows one output row needs. */
+const WINDOW_BUDGET = 2048;
 
 interface DwGeometry {
+  /** Rows one output row reads (dilated kernel height). */
   rr: number;
+  /** Padded row width in elements, and in bytes. */
   wp: number;
+  rb: number;
+  /** Input columns copied per row. */
   copyW: number;
+  /** Virtual rows (input rows plus padding) the whole plane needs. */
+  vr: number;
+  /** Rows in the window. */
+  nb: number;
 }
 
 function geometry(p: DepthwiseConvParams): DwGeometry {
   const { input_dims: id, filter_dims: fd, output_dims: od } = p;
   const rr = (fd.h - 1) * p.dilation.h + 1;
   const wp = (od.w - 1) * p.stride.w + (fd.w - 1) * p.dilation.w + 1;
+  const rb = wp * 2;
   const copyW = Math.max(0, Math.min(id.w, wp - p.padding.w));
-  return { rr, wp, copyW };
+  const vr = (od.h - 1) * p.stride.h + rr;
+  const fit = Math.max(rr + p.stride.h, Math.floor(Math.max(WINDOW_BUDGET, 2 * rr * rb) / rb));
+  return { rr, wp, rb, copyW, vr, nb: Math.min(vr, fit) };
+}
+
+interface Tap {
+  /** Byte offset in the window from the output's first tap. */
+  off: number;
+  ky: number;
+  kx: number;
 }
 
 export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableKernel {
@@ -47,13 +69,14 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
         let next = 0;
         for (let oy = 0; oy < od.h; oy++) {
           const t = 2 * ((b * C + c) * od.h + oy);
-          const v0 = oy * p.stride.h;
-          const v1 = v0 + (fd.h - 1) * p.dilation.h;
+          // With the whole plane in the window, every row is loaded before the channel's first output row.
+          const v0 = g.nb < g.vr ? oy * p.stride.h : oy === 0 ? 0 : g.vr;
+          const v1 = g.nb < g.vr ? v0 + g.rr - 1 : oy === 0 ? g.vr - 1 : g.vr - 1;
           for (let v = Math.max(next, v0); v <= v1; v++) {
             const iy = v - p.padding.h;
             if (iy >= 0 && iy < id.h) sb.readStrided(((b * id.h + iy) * id.w) * C + c, C, g.copyW, t);
           }
-          next = v1 + 1;
+          next = Math.max(next, v1 + 1);
           for (let m = 0; m < M; m++) sb.writeStrided(((b * od.h + oy) * od.w) * cout + c * M + m, cout, od.w, t + 1);
         }
       }
@@ -62,117 +85,182 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
   };
 
   return {
-    kind: "depthwise_ring",
-    scratch: [g.rr * g.wp * 2],
+    kind: "depthwise_rows",
+    scratch: [g.nb * g.rb],
     alias: { slot: 0, schedule },
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const w = int8Data(filter);
       const bias = biasT ? int32Data(biasT) : null;
-      const xMax = maxAbsOffsetInput(p.input_offset);
+      const off = p.input_offset;
+      const taps = fd.h * fd.w;
+      // The window holds raw x (the padding as x = −offset, i.e. the zero point), so Σ w·(x + off) + bias
+      // = Σ w·x + (bias + off·Σw): the offset term is folded into the bias at generation time.
+      const biasF: number[] = [];
       const bounds: number[] = [];
       for (let oc = 0; oc < cout; oc++) {
-        let s = 0;
-        for (let t = 0; t < fd.h * fd.w; t++) s += Math.abs(w[t * cout + oc]!);
-        bounds.push(Math.abs(bias ? bias[oc]! : 0) + s * xMax);
+        let sw = 0;
+        let sa = 0;
+        for (let t = 0; t < taps; t++) {
+          sw += w[t * cout + oc]!;
+          sa += Math.abs(w[t * cout + oc]!);
+        }
+        const b0 = bias ? bias[oc]! : 0;
+        biasF.push((b0 + off * sw) | 0);
+        // Every partial sum starts from the folded bias: bound it by |bias| + |off|·Σ|w| + 128·Σ|w|.
+        bounds.push(Math.abs(b0) + Math.abs(off) * sa + 128 * sa);
       }
       const rq = planRequant(p.multiplier, p.shift, bounds, p.output_offset, p.activation);
-      const doubled = rq.mode === "right";
-      const rqc = requantCode(fn, rq, doubled);
-      const data: string[] = [`/* DEPTHWISE_CONV_2D ${fd.h}x${fd.w}/${p.stride.h}x${p.stride.w}, ${C} ch x${M}; ring of ${g.rr} rows x ${g.wp}; requant ${rq.mode} */`];
+      const rqc = requantCode(fn, rq);
+      const data: string[] = [`/* DEPTHWISE_CONV_2D ${fd.h}x${fd.w}/${p.stride.h}x${p.stride.w}, ${C} ch x${M}; window of ${g.nb} rows x ${g.wp}; requant ${rq.mode} */`];
       data.push(`static const int8_t ${fn}_w[${w.length}] = {\n${cArrayBody(w, cInt32, 16)}\n};`);
-      if (bias) data.push(`static const int32_t ${fn}_b[${bias.length}] = {\n${cArrayBody(bias, cInt32, 8)}\n};`);
-      if (rqc.data) data.push(rqc.data);
+      data.push(`/* per output channel: bias + input_offset * sum(w) (the window holds raw x), then requantisation */`);
+      data.push(channelTable(fn, rq, biasF));
 
-      const off = p.input_offset;
-      const rowBytes = g.wp * 2;
-      // Ring row fill: copy the channel's input row, widened (and doubled when the requant is "right").
-      const fillLines: string[] = [];
-      const conv = (x: string): string => (doubled ? `${x} * 2 + ${cInt32(2 * off)}` : `${x} + ${cInt32(off)}`);
-      if (g.copyW <= 32) {
-        for (let ix = 0; ix < g.copyW; ix++) fillLines.push(`mn_st16(row + ${2 * (p.padding.w + ix)}, ${conv(`s[${ix * C}]`)});`);
-      } else {
-        fillLines.push("int32_t ix;");
-        fillLines.push(`for (ix = 0; ix < ${g.copyW}; ix++) mn_st16(row + ${2 * p.padding.w} + 2 * ix, ${conv(`s[ix * ${C}]`)});`);
-      }
-
-      // Weights of one output channel, packed: pairs along kx (dilation 1), singles otherwise.
-      const wDecl: string[] = [];
-      const taps: string[] = [];
+      // Taps: horizontal pairs (dilation 1) and singles; singles are packed two per weight register.
+      const pairs: Tap[] = [];
+      const singles: Tap[] = [];
       for (let ky = 0; ky < fd.h; ky++) {
         let kx = 0;
         while (kx < fd.w) {
-          const xoff = `xo + ${2 * kx * p.dilation.w}`;
-          const wi = (kk: number): string => `${fn}_w[${(ky * fd.w + kk) * cout} + oc]`;
+          const o = ky * p.dilation.h * g.rb + kx * p.dilation.w * 2;
           if (p.dilation.w === 1 && kx + 1 < fd.w) {
-            wDecl.push(`const int32_t w${ky}_${kx} = mn_pkhbt(${wi(kx)}, ${wi(kx + 1)});`);
-            taps.push(`acc = mn_smlad(w${ky}_${kx}, mn_ld32(r${ky} + ${xoff}), acc);`);
+            pairs.push({ off: o, ky, kx });
             kx += 2;
           } else {
-            wDecl.push(`const int32_t w${ky}_${kx} = ${wi(kx)};`);
-            taps.push(`acc = mn_smlabb(w${ky}_${kx}, mn_ld16(r${ky} + ${xoff}), acc);`);
+            singles.push({ off: o, ky, kx });
             kx += 1;
           }
         }
       }
-      const rowPtrs: string[] = [];
-      for (let ky = 0; ky < fd.h; ky++) {
-        rowPtrs.push(`const int8_t *const r${ky} = ring + ((v0 + ${ky * p.dilation.h}) % ${g.rr}) * ${rowBytes};`);
+      const wAt = (t: Tap, dkx = 0): string => `${fn}_w[${(t.ky * fd.w + t.kx + dkx) * cout} + oc]`;
+      const wDecl: string[] = [];
+      pairs.forEach((t, i) => wDecl.push(`const int32_t wp${i} = mn_pkhbt(${wAt(t)}, ${wAt(t, 1)});`));
+      for (let i = 0; i < singles.length; i += 2) {
+        const a = singles[i]!;
+        const b = singles[i + 1];
+        wDecl.push(`const int32_t ws${i / 2} = ${b ? `mn_pkhbt(${wAt(a)}, ${wAt(b)})` : wAt(a)};`);
       }
-      const biasExpr = bias ? (doubled ? `${fn}_b[oc] * 2` : `${fn}_b[oc]`) : "0";
-      const channelBody = (ocExpr: string): string[] => [
-        `const int32_t oc = ${ocExpr};`,
-        ...wDecl,
-        `const int32_t b0 = ${biasExpr};`,
-      ];
+      // Outputs per iteration (2 share loads), and the loads and MACs of one iteration.
+      // One output per iteration: two would share loads but need more registers than a Cortex-M has.
+      const U = 1;
+      const step = p.stride.w * 2;
+      const outCode = (nOut: number): string[] => {
+        const words = new Map<number, string>();
+        const halves = new Map<number, string>();
+        const word = (o: number): string => {
+          let v = words.get(o);
+          if (!v) words.set(o, (v = `x${words.size}`));
+          return v;
+        };
+        const macs: string[][] = Array.from({ length: nOut }, () => []);
+        for (let j = 0; j < nOut; j++) for (const t of pairs) macs[j]!.push(`a${j} = mn_smlad(wp${pairs.indexOf(t)}, ${word(t.off + j * step)}, a${j});`);
+        for (let j = 0; j < nOut; j++) {
+          singles.forEach((t, i) => {
+            const o = t.off + j * step;
+            const wh = i % 2 === 0 ? "b" : "t"; // weight half: bottom for the first of a packed pair
+            let src: string;
+            let xh: string;
+            if (words.has(o)) {
+              src = words.get(o)!;
+              xh = "b";
+            } else if (words.has(o - 2)) {
+              src = words.get(o - 2)!;
+              xh = "t";
+            } else {
+              let h = halves.get(o);
+              if (!h) halves.set(o, (h = `h${halves.size}`));
+              src = h;
+              xh = "b";
+            }
+            macs[j]!.push(`a${j} = mn_smla${wh}${xh}(ws${Math.floor(i / 2)}, ${src}, a${j});`);
+          });
+        }
+        const loads = [...[...words.entries()].map(([o, v]) => `const int32_t ${v} = mn_ld32(q + ${o});`), ...[...halves.entries()].map(([o, v]) => `const int32_t ${v} = mn_ld16(q + ${o});`)];
+        const lines = [`int32_t ${Array.from({ length: nOut }, (_, j) => `a${j} = b0`).join(", ")};`, ...loads, ...macs.flat()];
+        for (let j = 0; j < nOut; j++) lines.push(`o[${j * cout}] = (int8_t)${fn}_rq(a${j}, cq);`);
+        return lines;
+      };
+      const fillLines: string[] = [];
+      if (g.copyW <= 48) {
+        for (let ix = 0; ix < g.copyW; ix++) fillLines.push(`mn_st16(row + ${2 * (p.padding.w + ix)}, s[${ix * C}]);`);
+      } else {
+        fillLines.push("int32_t ix;");
+        fillLines.push(`for (ix = 0; ix < ${g.copyW}; ix++) mn_st16(row + ${2 * p.padding.w} + 2 * ix, s[ix * ${C}]);`);
+      }
+      const channelSetup = (ocExpr: string): string[] => [`const int32_t oc = ${ocExpr};`, `const int32_t *const cq = ${fn}_q + oc * ${channelWords(rq)};`, ...wDecl, "const int32_t b0 = cq[0];"];
+      const iters = Math.floor(od.w / U);
       const pixelLoop = [
         `int8_t *o = out + ((b * ${od.h} + oy) * ${od.w}) * ${cout} + oc;`,
-        "int32_t ox;",
-        `for (ox = 0; ox < ${od.w}; ox++, o += ${cout}) {`,
-        `  const int32_t xo = ox * ${2 * p.stride.w};`,
-        "  int32_t acc = b0;",
-        ...taps.map((t) => `  ${t}`),
-        `  *o = (int8_t)${fn}_rq(acc, oc);`,
+        "const int8_t *q = base;",
+        `const int8_t *const qend = base + ${iters * U * step};`,
+        `for (; q != qend; q += ${U * step}, o += ${U * cout}) {`,
+        ...outCode(U).map((l) => `  ${l}`),
         "}",
       ];
-
+      if (od.w % U !== 0) pixelLoop.push("{", ...outCode(1).map((l) => `  ${l}`), "}");
+      const rewind = g.nb < g.vr;
+      const zp = cInt32(-off);
+      const loadRow = (vExpr: string, ind: string): string[] => {
+        const r: string[] = [];
+        r.push(`${ind}{`);
+        r.push(`${ind}  int8_t *const row = win + (${vExpr} - bv) * ${g.rb};`);
+        r.push(`${ind}  const int32_t iy = ${vExpr} - ${p.padding.h};`);
+        r.push(`${ind}  if (iy < 0 || iy >= ${id.h}) {`);
+        r.push(`${ind}    mn_fill16(row, ${zp}, ${g.wp});`);
+        r.push(`${ind}  } else {`);
+        if (g.copyW > 0) {
+          r.push(`${ind}    const int8_t *const s = src + iy * ${id.w * C};`);
+          r.push(indent(fillLines.join("\n"), `${ind}    `));
+        }
+        r.push(`${ind}  }`);
+        r.push(`${ind}}`);
+        return r;
+      };
       const L: string[] = [];
       L.push(`MN_LAYER void ${fn}(void) {`);
       L.push(`  const int8_t *const in = ${ctx.input(0)};`);
       L.push(`  int8_t *const out = ${ctx.output()};`);
-      L.push(`  int8_t *const ring = ${ctx.scratch(0)};`);
+      L.push(`  int8_t *const win = ${ctx.scratch(0)};`);
       L.push("  int32_t b, c;");
-      L.push(`  memset(ring, 0, ${g.rr * rowBytes});`);
+      L.push(`  mn_fill16(win, ${zp}, ${g.nb * g.wp});`);
       L.push(`  for (b = 0; b < ${id.n}; b++) {`);
       L.push(`    for (c = 0; c < ${C}; c++) {`);
       L.push(`      const int8_t *const src = in + b * ${id.h * id.w * C} + c;`);
       if (g.copyW === 0) L.push("      (void)src;");
-      L.push("      int32_t next = 0, oy;");
-      if (M === 1) L.push(indent(channelBody("c").join("\n"), "      "));
-      L.push(`      for (oy = 0; oy < ${od.h}; oy++) {`);
-      L.push(`        const int32_t v0 = oy * ${p.stride.h}, v1 = v0 + ${(fd.h - 1) * p.dilation.h};`);
-      L.push("        int32_t v = next > v0 ? next : v0;");
-      L.push("        for (; v <= v1; v++) {");
-      L.push(`          int8_t *const row = ring + (v % ${g.rr}) * ${rowBytes};`);
-      L.push(`          const int32_t iy = v - ${p.padding.h};`);
-      L.push(`          if (iy < 0 || iy >= ${id.h}) {`);
-      L.push(`            memset(row + ${2 * p.padding.w}, 0, ${2 * g.copyW});`);
-      L.push("          } else {");
-      if (g.copyW > 0) {
-        L.push(`            const int8_t *const s = src + iy * ${id.w * C};`);
-        L.push(indent(fillLines.join("\n"), "            "));
+      L.push("      int32_t oy;");
+      if (!rewind) {
+        // The window holds the channel's whole padded plane: load it, then compute every output.
+        L.push("      const int32_t bv = 0;");
+        L.push("      int32_t v;");
+        L.push(`      for (v = 0; v < ${g.vr}; v++)`);
+        L.push(...loadRow("v", "      "));
+        if (M === 1) L.push(indent(channelSetup("c").join("\n"), "      "));
+        L.push(`      for (oy = 0; oy < ${od.h}; oy++) {`);
+        L.push(`        const int8_t *const base = win + oy * ${p.stride.h * g.rb};`);
+      } else {
+        // bv: the virtual row held by window row 0; next: the first virtual row not loaded yet.
+        L.push("      int32_t next = 0, bv = 0;");
+        if (M === 1) L.push(indent(channelSetup("c").join("\n"), "      "));
+        L.push(`      for (oy = 0; oy < ${od.h}; oy++) {`);
+        L.push(`        const int32_t v0 = oy * ${p.stride.h}, v1 = v0 + ${g.rr - 1};`);
+        L.push("        int32_t v;");
+        L.push(`        if (v1 - bv >= ${g.nb}) {`);
+        L.push(`          if (next > v0) memmove(win, win + (v0 - bv) * ${g.rb}, (size_t)(next - v0) * ${g.rb});`);
+        L.push("          bv = v0;");
+        L.push("        }");
+        L.push("        for (v = next > v0 ? next : v0; v <= v1; v++)");
+        L.push(...loadRow("v", "        "));
+        L.push("        if (next < v1 + 1) next = v1 + 1;");
+        L.push(`        const int8_t *const base = win + (v0 - bv) * ${g.rb};`);
       }
-      L.push("          }");
-      L.push("        }");
-      L.push("        next = v1 + 1;");
       L.push("        {");
-      L.push(indent(rowPtrs.join("\n"), "          "));
       if (M === 1) {
         L.push(indent(pixelLoop.join("\n"), "          "));
       } else {
         L.push("          int32_t m;");
         L.push(`          for (m = 0; m < ${M}; m++) {`);
-        L.push(indent([...channelBody(`c * ${M} + m`), ...pixelLoop].join("\n"), "            "));
+        L.push(indent([...channelSetup(`c * ${M} + m`), ...pixelLoop].join("\n"), "            "));
         L.push("          }");
       }
       L.push("        }");
@@ -180,7 +268,7 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
       L.push("    }");
       L.push("  }");
       L.push("}");
-      return { data: data.join("\n"), code: `${rqc.code}\n\n${L.join("\n")}`, call: `${fn}();` };
+      return { data: data.join("\n"), code: `${rqc}\n\n${L.join("\n")}`, call: `${fn}();` };
     },
   };
 }

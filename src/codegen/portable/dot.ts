@@ -1,85 +1,83 @@
 /**
- * Unrolled dot-product blocks for the matrix kernels (conv via im2col columns, fully connected): P columns
- * (pixels) × O weight rows per block, sharing every load — each column word pair is loaded once for the O
- * rows and each weight word is unpacked once for the P columns. Two SMLADs per 4 MACs per accumulator.
+ * Weight layout and unrolled dot-product blocks of the matrix kernels (conv via columns, fully connected).
  *
- * Column layout: K4 int16 values per column as words (x0, x2), (x1, x3) per group of 4; weight rows: K4 int8
- * values as packed words, so SXTB16 / SXTB16 ROR 8 yield the matching (w0, w2), (w1, w3).
+ * Weights of a row range are stored in blocks of G rows (G = 2 for pixel pairs, 4 for single rows), the
+ * block's rows interleaved per step (one word of 4 int8 per row and step), so the block's weights for a step
+ * are one or two LDRDs; rows left over (n mod G) follow as plain rows. The main blocks use the runtime's
+ * MN_STEP_2X2 / MN_STEP_1X4 (a fixed DSP instruction sequence per step, or C); left-over rows use mn_dot.
  */
 
-export interface DotShape {
-  /** Columns: their pointer names (`const uint32_t *`), one per column. */
-  cols: string[];
-  /** Weight row pointer name (`const uint32_t *`) of the first row; rows follow every `rowWords` words. */
-  w: string;
-  rows: number;
-  /** Words per weight row (K4 / 4). */
-  rowWords: number;
-  /** Accumulator name for (column p, row o). */
-  acc: (p: number, o: number) => string;
-}
-
-/** Full unroll up to this many steps (4 K-elements each); longer rows loop over blocks of BLOCK_STEPS. */
+/** Full unroll up to this many steps; longer rows loop over blocks of BLOCK_STEPS. */
 export const MAX_FULL_UNROLL = 24;
 export const BLOCK_STEPS = 8;
 
-/** Steps (groups of 4 K-elements) unrolled in one loop body, for a row of `rowWords` words. */
-export function unrollPlan(rowWords: number): { full: boolean; block: number; loops: number; rest: number } {
-  if (rowWords <= MAX_FULL_UNROLL) return { full: true, block: rowWords, loops: 1, rest: 0 };
-  return { full: false, block: BLOCK_STEPS, loops: Math.floor(rowWords / BLOCK_STEPS), rest: rowWords % BLOCK_STEPS };
+export interface UnrollPlan {
+  full: boolean;
+  /** Steps per loop body. */
+  block: number;
+  loops: number;
+  /** Steps after the loop. */
+  rest: number;
 }
 
-function step(s: DotShape, colPtr: (p: number) => string, wPtr: string, off: number): string {
-  const lines: string[] = [];
-  const P = s.cols.length;
-  const xs: string[] = [];
-  for (let p = 0; p < P; p++) {
-    lines.push(`const int32_t x${p}a = (int32_t)${colPtr(p)}[${2 * off}], x${p}b = (int32_t)${colPtr(p)}[${2 * off + 1}];`);
-    xs.push(`x${p}`);
-  }
-  for (let o = 0; o < s.rows; o++) {
-    const w = `${wPtr}[${o * s.rowWords + off}]`;
-    lines.push(`${o === 0 ? "int32_t " : ""}v = (int32_t)${w}; ${o === 0 ? "int32_t " : ""}l = mn_sxtb16(v); ${o === 0 ? "int32_t " : ""}h = mn_sxtb16_ror8(v);`);
-    for (let p = 0; p < P; p++) {
-      const a = s.acc(p, o);
-      lines.push(`${a} = mn_smlad(l, x${p}a, ${a}); ${a} = mn_smlad(h, x${p}b, ${a});`);
+export function unrollPlan(steps: number): UnrollPlan {
+  if (steps <= MAX_FULL_UNROLL) return { full: true, block: steps, loops: 1, rest: 0 };
+  return { full: false, block: BLOCK_STEPS, loops: Math.floor(steps / BLOCK_STEPS), rest: steps % BLOCK_STEPS };
+}
+
+/**
+ * Interleaves padded rows (`rows` × `k4` int8 values, row-major) into the block layout, per group of
+ * `rowsPerGroup` rows (conv groups are laid out independently).
+ */
+export function blockLayout(padded: Int8Array, rows: number, k4: number, g: number, rowsPerGroup: number): Int8Array {
+  const out = new Int8Array(padded.length);
+  const steps = k4 / 4;
+  for (let r0 = 0; r0 < rows; r0 += rowsPerGroup) {
+    const nb = Math.floor(rowsPerGroup / g);
+    for (let b = 0; b < nb; b++) {
+      const base = (r0 + b * g) * k4;
+      for (let s = 0; s < steps; s++) {
+        for (let r = 0; r < g; r++) {
+          for (let j = 0; j < 4; j++) out[base + (s * g + r) * 4 + j] = padded[(r0 + b * g + r) * k4 + 4 * s + j]!;
+        }
+      }
     }
+    for (let r = r0 + nb * g; r < r0 + rowsPerGroup; r++) out.set(padded.subarray(r * k4, (r + 1) * k4), r * k4);
   }
-  return `{\n  ${lines.join("\n  ")}\n}`;
+  return out;
 }
 
-/** The block's C statements (a compound statement); the accumulators must be declared by the caller. */
-export function dotBlock(s: DotShape): string {
-  const plan = unrollPlan(s.rowWords);
+export type StepKind = "2x2" | "1x2" | "1x4";
+
+/**
+ * The C statements of one block's inner product: `steps` steps of MN_STEP_2X2 (2 pixels × 2 rows, paired
+ * columns), MN_STEP_1X2 (the first pixel of paired columns × 2 rows) or MN_STEP_1X4 (1 column × 4 rows),
+ * from column pointer `c` and weight pointer `w`, into the named accumulators.
+ */
+export function blockSteps(kind: StepKind, steps: number, c: string, w: string, accs: string[]): string {
+  const plan = unrollPlan(steps);
+  const colBytes = kind === "1x4" ? 8 : 16; // per step
+  const wBytes = kind === "1x4" ? 16 : 8;
+  const macro = kind === "2x2" ? "MN_STEP_2X2" : kind === "1x2" ? "MN_STEP_1X2" : "MN_STEP_1X4";
+  const stepAt = (cp: string, wp: string, s: number): string => `${macro}(${cp}, ${wp}, ${colBytes * s}, ${wBytes * s}, ${accs.join(", ")});`;
   if (plan.full) {
-    const out: string[] = [];
-    for (let k = 0; k < s.rowWords; k++) out.push(step(s, (p) => s.cols[p]!, s.w, k));
-    return out.join("\n");
+    const lines: string[] = [];
+    for (let s = 0; s < steps; s++) lines.push(stepAt(c, w, s));
+    return lines.join("\n");
   }
-  const P = s.cols.length;
-  const ptrs = s.cols.map((c, p) => `const uint32_t *cp${p} = ${c};`).join(" ");
-  const adv = [...s.cols.map((_, p) => `cp${p} += ${2 * plan.block}`), `wp += ${plan.block}`].join(", ");
   const body: string[] = [];
-  for (let k = 0; k < plan.block; k++) body.push(step(s, (p) => `cp${p}`, "wp", k));
+  for (let s = 0; s < plan.block; s++) body.push(`  ${stepAt("cp", "wp", s)}`);
   const rest: string[] = [];
-  for (let k = 0; k < plan.rest; k++) rest.push(step(s, (p) => `cp${p}`, "wp", k));
-  void P;
+  for (let s = 0; s < plan.rest; s++) rest.push(`  ${stepAt("cp", "wp", s)}`);
   return [
     "{",
-    `  ${ptrs} const uint32_t *wp = ${s.w}; int32_t j;`,
-    `  for (j = 0; j < ${plan.loops}; j++, ${adv}) {`,
-    indentBlock(body.join("\n"), "    "),
+    `  const uint32_t *cp = ${c};`,
+    `  const uint32_t *wp = ${w};`,
+    `  const uint32_t *const wend = wp + ${(plan.loops * plan.block * wBytes) / 4};`,
+    `  for (; wp != wend; cp += ${(plan.block * colBytes) / 4}, wp += ${(plan.block * wBytes) / 4}) {`,
+    ...body.map((l) => `  ${l}`),
     "  }",
-    rest.length > 0 ? indentBlock(rest.join("\n"), "  ") : "",
+    ...rest,
     "}",
-  ]
-    .filter((l) => l !== "")
-    .join("\n");
-}
-
-function indentBlock(b: string, by: string): string {
-  return b
-    .split("\n")
-    .map((l) => by + l)
-    .join("\n");
+  ].join("\n");
 }

@@ -14,9 +14,9 @@ import type { Graph, Tensor } from "../../ir/types.js";
 import type { ConvParams, FullyConnectedParams } from "../../quant/op-params.js";
 import { cArrayBody, cInt32, cUint32, packInt8Words } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
-import { dotBlock, unrollPlan } from "./dot.js";
+import { blockLayout, blockSteps, unrollPlan } from "./dot.js";
 import { indent, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
-import { maxAbsOffsetInput, planRequant, requantCode } from "./requant.js";
+import { channelTable, channelWords, maxAbsOffsetInput, planRequant, requantCode, type RequantPlan } from "./requant.js";
 
 interface MatmulGeometry {
   /** Output pixels (conv) or rows (FC). */
@@ -30,13 +30,20 @@ interface MatmulGeometry {
   k4: number;
   inputOffset: number;
   filterOffset: number;
+  /** Pixels per main block (2: pairs of pixels, interleaved columns; 1: single rows, 4-row weight blocks). */
+  P: 1 | 2;
 }
 
-function weightWords(filter: Tensor, rowsOut: number, k: number, k4: number): number[] {
+/** Rows per weight block and column interleave for a main-block width P. */
+function blockShape(P: 1 | 2): { G: number; CI: number } {
+  return P === 2 ? { G: 2, CI: 2 } : { G: 4, CI: 1 };
+}
+
+function weightWords(filter: Tensor, geo: MatmulGeometry): number[] {
   const w = int8Data(filter);
-  const padded = new Int8Array(rowsOut * k4);
-  for (let o = 0; o < rowsOut; o++) padded.set(w.subarray(o * k, (o + 1) * k), o * k4);
-  return packInt8Words(padded);
+  const padded = new Int8Array(geo.cout * geo.k4);
+  for (let o = 0; o < geo.cout; o++) padded.set(w.subarray(o * geo.k, (o + 1) * geo.k), o * geo.k4);
+  return packInt8Words(blockLayout(padded, geo.cout, geo.k4, blockShape(geo.P).G, geo.ocn));
 }
 
 /** |acc| bound per output channel: |bias| + Σ|w|·max|x + input_offset| (+ the filter-offset term). */
@@ -53,130 +60,163 @@ function accBounds(filter: Tensor, bias: Int32Array | null, rowsOut: number, k: 
 }
 
 /** The shared emitter: `fill` is the C of `<fn>_fill(uint32_t *col, const int8_t *in, int32_t p, int32_t g)`. */
-function emitMatmul(ctx: EmitContext, geo: MatmulGeometry, filter: Tensor, biasT: Tensor | null, rq: ReturnType<typeof planRequant>, fill: string, comment: string): KernelCode {
+function emitMatmul(ctx: EmitContext, geo: MatmulGeometry, filter: Tensor, biasT: Tensor | null, rq: RequantPlan, fill: string, comment: string): KernelCode {
   const { fn } = ctx;
-  const kw4 = geo.k4 / 4;
-  const colw = geo.k4 / 2;
-  const words = weightWords(filter, geo.cout, geo.k, geo.k4);
+  const steps = geo.k4 / 4;
+  const kw4 = steps; // words per weight row
+  const { G, CI } = blockShape(geo.P);
+  const dbl = rq.mode === "right";
+  const words = weightWords(filter, geo);
+  const bias = biasT ? int32Data(biasT) : null;
+  const W = channelWords(rq);
   const data: string[] = [];
   data.push(`/* ${comment} */`);
-  data.push(`static const uint32_t ${fn}_w[${words.length}] = {\n${cArrayBody(words, cUint32, 8)}\n};`);
-  const bias = biasT ? int32Data(biasT) : null;
-  if (bias) data.push(`static const int32_t ${fn}_b[${bias.length}] = {\n${cArrayBody(bias, cInt32, 8)}\n};`);
-  const rqc = requantCode(fn, rq);
-  if (rqc.data) data.push(rqc.data);
-  const biasOf = (oc: string): string => (bias ? `${fn}_b[${oc}]` : "0");
+  data.push(`static const uint32_t ${fn}_w[${words.length}] MN_ALIGN16 = {\n${cArrayBody(words, cUint32, 8)}\n};`);
+  data.push(channelTable(fn, rq, Array.from({ length: geo.cout }, (_, c) => (bias ? bias[c]! : 0) * (dbl ? 2 : 1))));
+  const rqc = requantCode(fn, rq, dbl);
   const fo = geo.filterOffset;
-
   // Column sums for a nonzero filter offset: Σ_k (w + fo)(x + io) = Σ w(x + io) + fo·Σ(x + io).
   const colsum = fo !== 0
-    ? `MN_INLINE int32_t ${fn}_colsum(const uint32_t *c) {\n  int32_t s = 0, i;\n  for (i = 0; i < ${colw}; i++) s += mn_lo16((int32_t)c[i]) + mn_hi16((int32_t)c[i]);\n  return s;\n}\n`
+    ? `MN_INLINE int32_t ${fn}_colsum(const uint32_t *c) {\n  int32_t s = 0, i;\n  for (i = 0; i < ${steps}; i++) s += mn_lo16((int32_t)c[${2 * CI} * i]) + mn_hi16((int32_t)c[${2 * CI} * i]) + mn_lo16((int32_t)c[${2 * CI} * i + 1]) + mn_hi16((int32_t)c[${2 * CI} * i + 1]);\n  return s;\n}\n`
     : "";
-  const init = (p: number, oc: string): string => (fo !== 0 ? `${biasOf(oc)} + ${cInt32(fo)} * s${p}` : biasOf(oc));
-
-  const mm = (P: 1 | 2): string => {
-    const cols = P === 2 ? ["c0", "c1"] : ["c0"];
-    const lines: string[] = [];
-    lines.push(`MN_INLINE void ${fn}_mm${P}(const uint32_t *c0, int8_t *o0, int32_t oc0) {`);
-    if (P === 2) lines.push(`  const uint32_t *const c1 = c0 + ${colw};`, `  int8_t *const o1 = o0 + ${geo.cout};`);
-    if (fo !== 0) for (let p = 0; p < P; p++) lines.push(`  const int32_t s${p} = ${fn}_colsum(c${p});`);
-    lines.push(`  const uint32_t *w = ${fn}_w + oc0 * ${kw4};`, "  int32_t oc = oc0;");
-    const O = P === 2 ? 2 : 4;
-    const block = (rows: number): string => {
-      const accs: string[] = [];
-      for (let o = 0; o < rows; o++) {
-        for (let p = 0; p < P; p++) accs.push(`a${p}${o} = ${init(p, o === 0 ? "oc" : `oc + ${o}`)}`);
-      }
-      const body = dotBlock({ cols, w: "w", rows, rowWords: kw4, acc: (p, o) => `a${p}${o}` });
-      const stores: string[] = [];
-      for (let p = 0; p < P; p++) {
-        for (let o = 0; o < rows; o++) stores.push(`o${p}[oc${o ? ` + ${o}` : ""}] = (int8_t)${fn}_rq(a${p}${o}, oc${o ? ` + ${o}` : ""});`);
-      }
-      return [`int32_t ${accs.join(", ")};`, body, ...stores].join("\n");
-    };
-    if (geo.ocn >= O) {
-      lines.push(`  for (; oc + ${O - 1} < oc0 + ${geo.ocn}; oc += ${O}, w += ${O * kw4}) {`);
-      lines.push(indent(block(O), "    "));
-      lines.push("  }");
-    }
-    if (geo.ocn % O !== 0) {
-      lines.push(`  for (; oc < oc0 + ${geo.ocn}; oc++, w += ${kw4}) {`);
-      lines.push(indent(block(1), "    "));
-      lines.push("  }");
-    }
-    lines.push("}");
-    return lines.join("\n");
+  // The starting value of row r's accumulator for pixel p: its table entry (+ the filter-offset term).
+  const init = (p: number, r: number): string => `q[${r * W}]${fo !== 0 ? ` + ${cInt32(fo)} * s${p}` : ""}`;
+  const store = (o: string, r: number, acc: string): string => `${o}[oc${r ? ` + ${r}` : ""}] = (int8_t)${fn}_rq(${acc}, q${r ? ` + ${r * W}` : ""});`;
+  const nb = Math.floor(geo.ocn / G) * G;
+  const tail = geo.ocn - nb;
+  const head = (P: number): string[] => {
+    const L = [`  const uint32_t *w = ${fn}_w + oc0 * ${kw4};`, `  const int32_t *q = ${fn}_q + oc0 * ${W};`, "  int32_t oc = oc0;"];
+    if (fo !== 0) L.unshift(`  const int32_t ${Array.from({ length: P }, (_, p) => `s${p} = ${fn}_colsum(col${p ? ` + ${2 * p}` : ""})`).join(", ")};`);
+    return L;
   };
 
-  const pairs = Math.floor(geo.npix / 2);
+  // Pixel pairs (P = 2): 2×2 blocks, then a left-over row.
+  const mm2 = (): string => {
+    const L: string[] = [`MN_INLINE void ${fn}_mm2(const uint32_t *col, int8_t *o0, int32_t oc0) {`, `  int8_t *const o1 = o0 + ${geo.cout};`, ...head(2)];
+    if (nb > 0) {
+      L.push(`  for (; oc < oc0 + ${nb}; oc += 2, w += ${2 * kw4}, q += ${2 * W}) {`);
+      L.push(`    int32_t a00 = ${init(0, 0)}, a01 = ${init(0, 1)}, a10 = ${init(1, 0)}, a11 = ${init(1, 1)};`);
+      L.push(indent(blockSteps("2x2", steps, "col", "w", ["a00", "a01", "a10", "a11"]), "    "));
+      L.push(`    ${store("o0", 0, "a00")} ${store("o0", 1, "a01")}`);
+      L.push(`    ${store("o1", 0, "a10")} ${store("o1", 1, "a11")}`);
+      L.push("  }");
+    }
+    if (tail > 0) {
+      L.push(`  ${store("o0", 0, `mn_dot(col, 4, w, 1, ${steps}, ${init(0, 0)})`)}`);
+      L.push(`  ${store("o1", 0, `mn_dot(col + 2, 4, w, 1, ${steps}, ${init(1, 0)})`)}`);
+    }
+    L.push("}");
+    return L.join("\n");
+  };
+  // One pixel of paired columns over the pair layout (the odd last pixel of a conv, or of a batched FC).
+  const mm1pairs = (): string => {
+    const L: string[] = [`MN_INLINE void ${fn}_mm1(const uint32_t *col, int8_t *o0, int32_t oc0) {`, ...head(1)];
+    if (nb > 0) {
+      L.push(`  for (; oc < oc0 + ${nb}; oc += 2, w += ${2 * kw4}, q += ${2 * W}) {`);
+      L.push(`    int32_t a0 = ${init(0, 0)}, a1 = ${init(0, 1)};`);
+      L.push(indent(blockSteps("1x2", steps, "col", "w", ["a0", "a1"]), "    "));
+      L.push(`    ${store("o0", 0, "a0")} ${store("o0", 1, "a1")}`);
+      L.push("  }");
+    }
+    if (tail > 0) L.push(`  ${store("o0", 0, `mn_dot(col, 4, w, 1, ${steps}, ${init(0, 0)})`)}`);
+    L.push("}");
+    return L.join("\n");
+  };
+  // Single rows (P = 1): 4-row blocks, then left-over rows.
+  const mm1quads = (): string => {
+    const L: string[] = [`MN_INLINE void ${fn}_mm1(const uint32_t *col, int8_t *o0, int32_t oc0) {`, ...head(1)];
+    if (nb > 0) {
+      L.push(`  for (; oc < oc0 + ${nb}; oc += 4, w += ${4 * kw4}, q += ${4 * W}) {`);
+      L.push(`    int32_t a0 = ${init(0, 0)}, a1 = ${init(0, 1)}, a2 = ${init(0, 2)}, a3 = ${init(0, 3)};`);
+      L.push(indent(blockSteps("1x4", steps, "col", "w", ["a0", "a1", "a2", "a3"]), "    "));
+      L.push(`    ${store("o0", 0, "a0")} ${store("o0", 1, "a1")} ${store("o0", 2, "a2")} ${store("o0", 3, "a3")}`);
+      L.push("  }");
+    }
+    if (tail > 0) {
+      L.push(`  for (; oc < oc0 + ${geo.ocn}; oc++, w += ${kw4}, q += ${W}) ${store("o0", 0, `mn_dot(col, 2, w, 1, ${steps}, ${init(0, 0)})`)}`);
+    }
+    L.push("}");
+    return L.join("\n");
+  };
+
   const body: string[] = [];
   body.push(`  const int8_t *const in = ${ctx.input(0)};`);
   body.push(`  int8_t *const out = ${ctx.output()};`);
   body.push(`  uint32_t *const col = (uint32_t *)(void *)(${ctx.scratch(0)});`);
   const groupLoop = geo.groups > 1;
-  const g = groupLoop ? "g" : "0";
   const oc0 = groupLoop ? `g * ${geo.ocn}` : "0";
-  if (pairs > 0 || groupLoop) body.push(`  int32_t p${groupLoop ? ", g" : ""};`);
-  if (pairs > 0) {
-    body.push(`  for (p = 0; p < ${2 * pairs}; p += 2) {`);
-    if (groupLoop) body.push(`    for (g = 0; g < ${geo.groups}; g++) {`);
-    const ind = groupLoop ? "      " : "    ";
-    body.push(`${ind}${fn}_fill(col, in, p, ${g});`);
-    body.push(`${ind}${fn}_fill(col + ${colw}, in, p + 1, ${g});`);
-    body.push(`${ind}${fn}_mm2(col, out + p * ${geo.cout}, ${oc0});`);
-    if (groupLoop) body.push("    }");
-    body.push("  }");
-  }
-  if (geo.npix % 2 === 1) {
-    const last = geo.npix - 1;
-    if (groupLoop) {
-      body.push(`  p = ${last};`);
-      body.push(`  for (g = 0; g < ${geo.groups}; g++) {`);
-      body.push(`    ${fn}_fill(col, in, p, g);`);
-      body.push(`    ${fn}_mm1(col, out + p * ${geo.cout}, ${oc0});`);
+  const gArg = groupLoop ? "g" : "0";
+  const fns: string[] = [];
+  if (geo.P === 2) {
+    const pairs = Math.floor(geo.npix / 2);
+    body.push(`  int32_t p${groupLoop ? ", g" : ""};`);
+    if (pairs > 0) {
+      body.push(`  for (p = 0; p < ${2 * pairs}; p += 2) {`);
+      if (groupLoop) body.push(`    for (g = 0; g < ${geo.groups}; g++) {`);
+      const ind = groupLoop ? "      " : "    ";
+      body.push(`${ind}${fn}_fill(col, in, p, ${gArg});`);
+      body.push(`${ind}${fn}_fill(col + 2, in, p + 1, ${gArg});`);
+      body.push(`${ind}${fn}_mm2(col, out + p * ${geo.cout}, ${oc0});`);
+      if (groupLoop) body.push("    }");
       body.push("  }");
-    } else {
-      body.push(`  ${fn}_fill(col, in, ${last}, 0);`);
-      body.push(`  ${fn}_mm1(col, out + ${last} * ${geo.cout}, 0);`);
+      fns.push(mm2());
     }
+    if (geo.npix % 2 === 1) {
+      body.push(`  p = ${geo.npix - 1};`);
+      if (groupLoop) body.push(`  for (g = 0; g < ${geo.groups}; g++) {`);
+      const ind = groupLoop ? "    " : "  ";
+      body.push(`${ind}${fn}_fill(col, in, p, ${gArg});`);
+      body.push(`${ind}${fn}_mm1(col, out + p * ${geo.cout}, ${oc0});`);
+      if (groupLoop) body.push("  }");
+      fns.push(mm1pairs());
+    }
+  } else {
+    body.push("  int32_t p;");
+    body.push(`  for (p = 0; p < ${geo.npix}; p++) {`);
+    body.push(`    ${fn}_fill(col, in, p, 0);`);
+    body.push(`    ${fn}_mm1(col, out + p * ${geo.cout}, 0);`);
+    body.push("  }");
+    fns.push(mm1quads());
   }
-  const code = [
-    rqc.code,
-    colsum,
-    fill,
-    pairs > 0 ? mm(2) : "",
-    geo.npix % 2 === 1 ? mm(1) : "",
-    `MN_LAYER void ${fn}(void) {\n${body.join("\n")}\n}`,
-  ]
-    .filter((s) => s !== "")
+  const code = [rqc, colsum, fill, ...fns, `MN_LAYER void ${fn}(void) {\n${body.join("\n")}\n}`]
+    .filter((x) => x !== "")
     .join("\n\n");
   return { data: data.join("\n"), code, call: `${fn}();` };
 }
 
-/** Unpack code for `n` contiguous int8 values from `src` into column elements from k0 (k0 % 4 == 0). */
-function unpackRun(col: string, k0: number, src: string, n: number, off: number, ind: string): string {
+function off2Of(off: number): string {
+  return cInt32((((off & 0xffff) << 16) | (off & 0xffff)) | 0);
+}
+
+/**
+ * Unpack code for `n` contiguous int8 values from `src` into column elements k0… (k0 % 4 == 0; `k0` may be a
+ * C expression), for a column interleave of `ci`.
+ */
+function unpackRun(col: string, ci: number, k0: string, src: string, n: number, off: number, dbl: boolean, ind: string): string {
   const lines: string[] = [];
   const n4 = Math.floor(n / 4);
-  const off2 = `${cInt32(((off & 0xffff) << 16 | (off & 0xffff)) | 0)}`;
+  const base = (i: number): string => `(${k0}) / 4 * ${2 * ci} + ${2 * ci * i}`;
   if (n4 > 0) {
     if (n4 <= 16) {
       for (let i = 0; i < n4; i++) {
-        lines.push(`{ const int32_t v = mn_ld32(${src} + ${4 * i}); ${col}[${k0 / 2 + 2 * i}] = (uint32_t)mn_sxtab16(${off2}, v); ${col}[${k0 / 2 + 2 * i + 1}] = (uint32_t)mn_sxtab16_ror8(${off2}, v); }`);
+        const a = dbl ? `mn_dbl16(mn_sxtab16(${off2Of(off)}, v))` : `mn_sxtab16(${off2Of(off)}, v)`;
+        const b = dbl ? `mn_dbl16(mn_sxtab16_ror8(${off2Of(off)}, v))` : `mn_sxtab16_ror8(${off2Of(off)}, v)`;
+        lines.push(`{ const int32_t v = mn_ld32(${src} + ${4 * i}); ${col}[${base(i)}] = (uint32_t)${a}; ${col}[${base(i)} + 1] = (uint32_t)${b}; }`);
       }
     } else {
-      lines.push(`mn_col_unpack(${col} + ${k0 / 2}, ${src}, ${n4}, ${off2});`);
+      lines.push(`mn_col_unpack(${col} + ${base(0)}, ${ci}, ${src}, ${n4}, ${off2Of(off)}, ${dbl ? 1 : 0});`);
     }
   }
-  if (n % 4 !== 0) lines.push(`mn_col_seg(${col}, ${k0 + 4 * n4}, ${src} + ${4 * n4}, ${n % 4}, ${cInt32(off)});`);
+  if (n % 4 !== 0) lines.push(`mn_col_seg(${col}, ${ci}, (${k0}) + ${4 * n4}, ${src} + ${4 * n4}, ${n % 4}, ${cInt32(off)}, ${dbl ? 2 : 1});`);
   return lines.map((l) => ind + l).join("\n");
 }
 
-/** Zero-fill code for `n` column elements from k0. */
-function zeroRun(col: string, k0: string | number, n: number, wordsOk: boolean, ind: string): string {
-  if (wordsOk && n % 4 === 0) {
-    return `${ind}{ int32_t i; for (i = 0; i < ${n / 2}; i++) ${col}[(${k0}) / 2 + i] = 0u; }`;
+/** Zero-fill code for `n` column elements from k0 (a C expression). */
+function zeroRun(col: string, ci: number, k0: string, n: number, ind: string, aligned: boolean): string {
+  if (aligned && n % 4 === 0) {
+    return `${ind}{ int32_t i; for (i = 0; i < ${n / 4}; i++) { ${col}[(${k0}) / 4 * ${2 * ci} + ${2 * ci} * i] = 0u; ${col}[(${k0}) / 4 * ${2 * ci} + ${2 * ci} * i + 1] = 0u; } }`;
   }
-  return `${ind}mn_col_zero(${col}, ${k0}, ${n});`;
+  return `${ind}mn_col_zero(${col}, ${ci}, ${k0}, ${n});`;
 }
 
 export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
@@ -195,6 +235,7 @@ export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
     k4,
     inputOffset: p.input_offset,
     filterOffset: 0,
+    P: 2,
   };
   const pointwise = fd.h === 1 && fd.w === 1 && p.padding.h === 0 && p.padding.w === 0 && groups === 1;
   const contiguous = pointwise && p.stride.h === 1 && p.stride.w === 1;
@@ -240,6 +281,10 @@ export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
       const rq = planRequant(p.multiplier, p.shift, bounds, p.output_offset, p.activation);
       const off = p.input_offset;
       const L: string[] = [];
+      const ci = 2;
+      // Columns hold 2·(x + offset) for the "right" requantisation (see requant.ts).
+      const dbl = rq.mode === "right";
+      const scale = dbl ? 2 : 1;
       L.push(`MN_INLINE void ${fn}_fill(uint32_t *col, const int8_t *in, int32_t p, int32_t g) {`);
       if (pointwise) {
         L.push("  (void)g;");
@@ -247,56 +292,48 @@ export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
           ? `in + p * ${id.c}`
           : `in + ((p / ${od.w * od.h} * ${id.h} + (p / ${od.w}) % ${od.h} * ${p.stride.h}) * ${id.w} + (p % ${od.w}) * ${p.stride.w}) * ${id.c}`;
         L.push(`  const int8_t *const src = ${src};`);
-        L.push(unpackRun("col", 0, "src", k, off, "  "));
+        L.push(unpackRun("col", ci, "0", "src", k, off, dbl, "  "));
       } else {
         const ewk = (fd.w - 1) * p.dilation.w;
         const rowL = fd.w * fd.c;
         const rowContig = p.dilation.w === 1 && groups === 1;
-        const segWords = fd.c % 4 === 0;
+        const rowAligned = rowL % 4 === 0;
+        const segAligned = fd.c % 4 === 0;
         L.push(`  const int32_t ox = p % ${od.w}, r = p / ${od.w};`);
         L.push(`  const int32_t oy = r % ${od.h}, b = r / ${od.h};`);
         L.push(`  const int32_t iy0 = oy * ${p.stride.h} - ${p.padding.h}, ix0 = ox * ${p.stride.w} - ${p.padding.w};`);
         L.push(`  const int8_t *const img = in + b * ${id.h * id.w * id.c} + g * ${fd.c};`);
-        L.push("  int32_t ky;");
         L.push(`  const int32_t colsIn = ix0 >= 0 && ix0 <= ${id.w - 1 - ewk};`);
+        L.push("  int32_t ky;");
         L.push(`  for (ky = 0; ky < ${fd.h}; ky++) {`);
         L.push(`    const int32_t iy = iy0 + ky * ${p.dilation.h};`);
         L.push(`    const int32_t k0 = ky * ${rowL};`);
         L.push(`    if (iy < 0 || iy >= ${id.h}) {`);
-        L.push(zeroRun("col", "k0", rowL, rowL % 4 === 0, "      "));
+        L.push(zeroRun("col", ci, "k0", rowL, "      ", rowAligned));
         L.push("    } else if (colsIn) {");
-        if (rowContig && rowL % 4 === 0) {
+        if (rowContig) {
           L.push(`      const int8_t *const src = img + (iy * ${id.w} + ix0) * ${id.c};`);
-          const n4 = rowL / 4;
-          const off2 = cInt32(((off & 0xffff) << 16 | (off & 0xffff)) | 0);
-          if (n4 <= 16) {
-            for (let i = 0; i < n4; i++) {
-              L.push(`      { const int32_t v = mn_ld32(src + ${4 * i}); col[k0 / 2 + ${2 * i}] = (uint32_t)mn_sxtab16(${off2}, v); col[k0 / 2 + ${2 * i + 1}] = (uint32_t)mn_sxtab16_ror8(${off2}, v); }`);
-            }
-          } else {
-            L.push(`      mn_col_unpack(col + k0 / 2, src, ${n4}, ${off2});`);
-          }
-        } else if (rowContig) {
-          L.push(`      mn_col_seg(col, k0, img + (iy * ${id.w} + ix0) * ${id.c}, ${rowL}, ${cInt32(off)});`);
+          if (rowAligned) L.push(unpackRun("col", ci, "k0", "src", rowL, off, dbl, "      "));
+          else L.push(`      mn_col_seg(col, ${ci}, k0, src, ${rowL}, ${cInt32(off)}, ${scale});`);
         } else {
           L.push("      int32_t kx;");
           L.push(`      for (kx = 0; kx < ${fd.w}; kx++) {`);
           const src = `img + (iy * ${id.w} + ix0 + kx * ${p.dilation.w}) * ${id.c}`;
-          if (segWords) L.push(`        mn_col_unpack(col + (k0 + kx * ${fd.c}) / 2, ${src}, ${fd.c / 4}, ${cInt32(((off & 0xffff) << 16 | (off & 0xffff)) | 0)});`);
-          else L.push(`        mn_col_seg(col, k0 + kx * ${fd.c}, ${src}, ${fd.c}, ${cInt32(off)});`);
+          if (segAligned) L.push(`        mn_col_unpack(col + (k0 + kx * ${fd.c}) / 4 * ${2 * ci}, ${ci}, ${src}, ${fd.c / 4}, ${off2Of(off)}, ${dbl ? 1 : 0});`);
+          else L.push(`        mn_col_seg(col, ${ci}, k0 + kx * ${fd.c}, ${src}, ${fd.c}, ${cInt32(off)}, ${scale});`);
           L.push("      }");
         }
         L.push("    } else {");
         L.push("      int32_t kx;");
         L.push(`      for (kx = 0; kx < ${fd.w}; kx++) {`);
         L.push(`        const int32_t ix = ix0 + kx * ${p.dilation.w};`);
-        L.push(`        if (ix >= 0 && ix < ${id.w}) mn_col_seg(col, k0 + kx * ${fd.c}, img + (iy * ${id.w} + ix) * ${id.c}, ${fd.c}, ${cInt32(off)});`);
-        L.push(`        else mn_col_zero(col, k0 + kx * ${fd.c}, ${fd.c});`);
+        L.push(`        if (ix >= 0 && ix < ${id.w}) mn_col_seg(col, ${ci}, k0 + kx * ${fd.c}, img + (iy * ${id.w} + ix) * ${id.c}, ${fd.c}, ${cInt32(off)}, ${scale});`);
+        L.push(`        else mn_col_zero(col, ${ci}, k0 + kx * ${fd.c}, ${fd.c});`);
         L.push("      }");
         L.push("    }");
         L.push("  }");
       }
-      if (k4 > k) L.push(`  mn_col_zero(col, ${k}, ${k4 - k});`);
+      if (k4 > k) L.push(`  mn_col_zero(col, ${ci}, ${k}, ${k4 - k});`);
       L.push("}");
       const comment = `CONV_2D ${fd.h}x${fd.w}/${p.stride.h}x${p.stride.w}, ${id.c}->${od.c} ch${groups > 1 ? `, ${groups} groups` : ""}; kernel ${kind}; K=${k} (${unrollPlan(k4 / 4).full ? "fully unrolled" : "blocked"}); requant ${rq.mode}`;
       return emitMatmul(ctx, geo, filter, biasT, rq, L.join("\n"), comment);
@@ -319,11 +356,12 @@ export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams): Por
     k4,
     inputOffset: p.input_offset,
     filterOffset,
+    P: p.batches >= 2 ? 2 : 1,
   };
   const schedule = () => {
     const sb = new ScheduleBuilder(p.batches * k, p.batches * p.output_depth);
     for (let b = 0; b < p.batches; b++) {
-      const t = 2 * Math.floor(b / 2);
+      const t = 2 * (geo.P === 2 ? Math.floor(b / 2) : b);
       sb.read(b * k, k, t);
       sb.write(b * p.output_depth, p.output_depth, t + 1);
     }
@@ -344,9 +382,10 @@ export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams): Por
       const L: string[] = [];
       L.push(`MN_INLINE void ${fn}_fill(uint32_t *col, const int8_t *in, int32_t p, int32_t g) {`);
       L.push("  (void)g;");
+      const ci = geo.P === 2 ? 2 : 1;
       L.push(`  const int8_t *const src = in + p * ${k};`);
-      L.push(unpackRun("col", 0, "src", k, p.input_offset, "  "));
-      if (k4 > k) L.push(`  mn_col_zero(col, ${k}, ${k4 - k});`);
+      L.push(unpackRun("col", ci, "0", "src", k, p.input_offset, rq.mode === "right", "  "));
+      if (k4 > k) L.push(`  mn_col_zero(col, ${ci}, ${k}, ${k4 - k});`);
       L.push("}");
       const comment = `FULLY_CONNECTED ${k}->${p.output_depth}, ${p.batches} row(s); requant ${rq.mode}${p.per_channel ? ", per channel" : ""}`;
       return emitMatmul(ctx, geo, filter, biasT, rq, L.join("\n"), comment);

@@ -66,26 +66,36 @@ export function clampReturn(v: string, act: ActivationRange): string {
   return lines.join("\n  ");
 }
 
+/** Words per channel in a layer's channel table: the (folded) bias, then multiplier and aux unless uniform. */
+export function channelWords(p: RequantPlan): number {
+  return p.uniform ? 1 : 3;
+}
+
 /**
- * C definitions for the layer's requantisation: its tables (when not uniform) and an inline function
- * `<fn>_rq(int32_t acc, int32_t c)` returning the clamped output value. With `doubled` (only for the
- * "right" form) the kernel passes 2·acc, which it accumulated for free.
+ * The layer's channel table `<fn>_q`: per output channel its starting accumulator value (bias, with any
+ * folded terms, doubled when the kernel accumulates 2·acc), then — unless every channel shares them — its
+ * multiplier and aux value, so a kernel reaches all of a channel's constants from one pointer.
  */
-export function requantCode(fn: string, p: RequantPlan, doubled = false): { data: string; code: string } {
-  const data: string[] = [];
-  let m: string;
-  let a: string;
-  if (p.uniform) {
-    m = cInt32(p.mult[0]!);
-    a = cInt32(p.aux[0]!);
-  } else {
-    data.push(`static const int32_t ${fn}_m[${p.mult.length}] = {\n${table(p.mult)}\n};`);
-    data.push(`static const int32_t ${fn}_s[${p.aux.length}] = {\n${table(p.aux)}\n};`);
-    m = `${fn}_m[c]`;
-    a = `${fn}_s[c]`;
-  }
+export function channelTable(fn: string, p: RequantPlan, bias: readonly number[]): string {
+  const w = channelWords(p);
+  const values: number[] = [];
+  bias.forEach((b, c) => {
+    values.push(b | 0);
+    if (w === 3) values.push(p.mult[c]!, p.aux[c]!);
+  });
+  return `static const int32_t ${fn}_q[${values.length}] MN_ALIGN16 = {\n${table(values, w === 3 ? 9 : 8)}\n};`;
+}
+
+/**
+ * `<fn>_rq(int32_t acc, const int32_t *q)`: the clamped output value of accumulator `acc` for the channel
+ * whose table row starts at q. With `doubled` (only for the "right" form) the kernel passes 2·acc, which it
+ * accumulated at no cost.
+ */
+export function requantCode(fn: string, p: RequantPlan, doubled = false): string {
+  const m = p.uniform ? cInt32(p.mult[0]!) : "q[1]";
+  const a = p.uniform ? cInt32(p.aux[0]!) : "q[2]";
   const body: string[] = [];
-  if (p.uniform) body.push("(void)c;");
+  if (p.uniform) body.push("(void)q;");
   const round = cInt32(1 + 2 * p.zp);
   switch (p.mode) {
     case "right":
@@ -100,13 +110,12 @@ export function requantCode(fn: string, p: RequantPlan, doubled = false): { data
       break;
   }
   body.push(clampReturn("y", p.act));
-  const code = `MN_INLINE int32_t ${fn}_rq(int32_t acc, int32_t c) {\n  ${body.join("\n  ")}\n}`;
-  return { data: data.join("\n"), code };
+  return `MN_INLINE int32_t ${fn}_rq(int32_t acc, const int32_t *q) {\n  ${body.join("\n  ")}\n}`;
 }
 
-function table(values: readonly number[]): string {
+function table(values: readonly number[], perLine = 8): string {
   const lines: string[] = [];
-  for (let i = 0; i < values.length; i += 8) lines.push(`  ${values.slice(i, i + 8).map(cInt32).join(", ")}`);
+  for (let i = 0; i < values.length; i += perLine) lines.push(`  ${values.slice(i, i + perLine).map(cInt32).join(", ")}`);
   return lines.join(",\n");
 }
 
