@@ -27,26 +27,34 @@ const VERSION = { CONV_2D: 3, DEPTHWISE_CONV_2D: 3, AVERAGE_POOL_2D: 2, ADD: 2, 
 export function lowerSampledDoc(doc: ArchitectureDoc): Graph {
   const tensors: Tensor[] = [];
   const operators: Operator[] = [];
-  const byName = new Map<string, number>();
   const add = (name: string, dtype: DType, shape: number[], data: Uint8Array | null = null, constant = false): number => {
     const id = tensors.length;
     tensors.push({ id, name, dtype, shape, quant: null, constant: constant || data !== null, data, isVariable: false });
     return id;
   };
-  add("input", "int8", [...doc.input.shape]);
-  byName.set("input", 0);
+  // Hot loop notes (profiled): no Map of names (hashing fresh strings dominated), no array destructuring
+  // of shapes (iterator protocol), a plain for loop. Named inputs are found by scanning back from the
+  // newest tensor: they are a few tensors back in the sampler's blocks.
+  const byName = (wanted: string, i: number): number => {
+    for (let id = tensors.length - 1; id >= 0; id--) if (!tensors[id]!.constant && tensors[id]!.name === wanted) return id;
+    throw new Error(`sampler bug: layer ${i} reads unknown '${wanted}'`);
+  };
+  add("input", "int8", doc.input.shape.slice());
   let prev = 0;
-  doc.layers.forEach((spec, i) => {
+  const layers = doc.layers;
+  for (let i = 0; i < layers.length; i++) {
+    const spec = layers[i]!;
     const name = spec.name ?? `${spec.type}_${i}`;
-    const x = spec.inputs ? byName.get(spec.inputs[0]!) : prev;
-    if (x === undefined) throw new Error(`sampler bug: layer ${i} reads unknown '${spec.inputs![0]}'`);
+    const x = spec.inputs ? byName(spec.inputs[0]!, i) : prev;
     const xs = tensors[x]!.shape;
     let op: Operator;
     let shape: number[];
     switch (spec.type) {
       case "conv2d":
       case "depthwise_conv2d": {
-        const [, h, w, cin] = xs as [number, number, number, number];
+        const h = xs[1]!;
+        const w = xs[2]!;
+        const cin = xs[3]!;
         const k = pair(spec.kernel, 1);
         const s = pair(spec.stride, 1);
         const d = pair(spec.dilation, 1);
@@ -71,25 +79,25 @@ export function lowerSampledDoc(doc: ArchitectureDoc): Graph {
         break;
       }
       case "avgpool": {
-        const [, h, w, c] = xs as [number, number, number, number];
+        const h = xs[1]!;
+        const w = xs[2]!;
         const k: [number, number] = spec.kernel === "global" ? [h, w] : pair(spec.kernel, 1);
         const s = spec.stride === undefined ? k : pair(spec.stride, 1);
         const padding: Padding = spec.padding ?? "valid";
         op = { type: "AVERAGE_POOL_2D", version: VERSION.AVERAGE_POOL_2D, outputs: [], attrs: { padding, strideH: s[0], strideW: s[1], filterH: k[0], filterW: k[1], activation: spec.activation ?? "none" }, inputs: [x] };
-        shape = [1, outputSize(padding, h, k[0], s[0]), outputSize(padding, w, k[1], s[1]), c];
+        shape = [1, outputSize(padding, h, k[0], s[0]), outputSize(padding, w, k[1], s[1]), xs[3]!];
         break;
       }
       case "add": {
-        const y = byName.get(spec.inputs[1]!);
-        if (y === undefined) throw new Error(`sampler bug: layer ${i} reads unknown '${spec.inputs[1]}'`);
+        const y = byName(spec.inputs[1]!, i);
         op = { type: "ADD", version: VERSION.ADD, outputs: [], attrs: { activation: spec.activation ?? "none" }, inputs: [x, y] };
-        shape = [...xs];
+        shape = xs.slice();
         break;
       }
       case "reshape": {
         const shapeT = add(`${name}/shape`, "int32", [spec.shape.length], int32Bytes(spec.shape), true);
         op = { type: "RESHAPE", version: VERSION.RESHAPE, outputs: [], attrs: { newShape: null }, inputs: [x, shapeT] };
-        shape = [...spec.shape];
+        shape = spec.shape.slice();
         break;
       }
       default:
@@ -98,16 +106,9 @@ export function lowerSampledDoc(doc: ArchitectureDoc): Graph {
     const out = add(name, "int8", shape);
     op.outputs = [out];
     operators.push(op);
-    byName.set(name, out);
     prev = out;
-  });
-  return {
-    name: doc.name,
-    description: [doc.description, doc.source ? `Source: ${doc.source}` : undefined].filter((s) => s).join("\n"),
-    tensors,
-    operators,
-    inputs: [0],
-    outputs: [prev],
-    metadata: [],
-  };
+  }
+  let description = doc.description ?? "";
+  if (doc.source) description = description ? `${description}\nSource: ${doc.source}` : `Source: ${doc.source}`;
+  return { name: doc.name, description, tensors, operators, inputs: [0], outputs: [prev], metadata: [] };
 }
