@@ -2,6 +2,7 @@
 import { benchSimulator } from "../src/sim/bench.js";
 import { benchAnalyze, printAnalyzeBench } from "./analyze.js";
 import { printSimBench } from "./sim-bench.js";
+import { benchSample, printSampleBench } from "./sample.js";
 
 async function main(): Promise<void> {
   console.log(`micronets benchmarks — node ${process.version}, ${new Date().toISOString()}`);
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
   printAnalyzeBench(benchAnalyze());
   console.log("");
   printSimBench(await benchSimulator());
+  console.log("");
+  printSampleBench(benchSample());
 }
 
 main().catch((e) => {

@@ -162,3 +162,14 @@ describe("the installed command", () => {
     expect(bad.stderr).toContain("fixtures/models/README.md");
   });
 });
+
+describe("latency family", () => {
+  it("follows the architecture's searchSpace hint unless --family is given", async () => {
+    const vww = JSON.parse((await runCli("analyze", "fixtures/architectures/micronet-vww-4.json", "--json", "--target", "stm32f746zg")).stdout);
+    expect(vww.target.latencyModel.family).toBe("vww");
+    const forced = JSON.parse((await runCli("analyze", "fixtures/architectures/micronet-vww-4.json", "--json", "--target", "stm32f746zg", "--family", "kws")).stdout);
+    expect(forced.target.latencyModel.family).toBe("kws");
+    const tflite = JSON.parse((await runCli("analyze", PD, "--json", "--target", "stm32f746zg")).stdout);
+    expect(tflite.target.latencyModel.family).toBe("kws"); // the target's default: .tflite carries no hint
+  });
+});

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { chooseLatencyFamily, searchSpaceOf } from "../src/analysis/latency.js";
+import { chooseLatencyFamily } from "../src/analysis/latency.js";
+import { searchSpaceOf } from "../src/frontends/architecture/index.js";
 import { loadTarget } from "../src/analysis/targets.js";
 import { linearFit } from "../src/calibrate/linear-fit.js";
 import { isMicronetsError } from "../src/errors.js";

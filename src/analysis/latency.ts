@@ -73,12 +73,6 @@ export function chooseLatencyFamily(target: Target, opts: { family?: string; hin
   return { family: dflt, from: "default" };
 }
 
-/** The `searchSpace` hint of a parsed architecture document, if it has a usable one. */
-export function searchSpaceOf(doc: unknown): string | undefined {
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
-  const s = (doc as Record<string, unknown>).searchSpace;
-  return typeof s === "string" && /^[a-z0-9][a-z0-9_-]*$/.test(s) ? s : undefined;
-}
 
 /** Time for `ops` operations at the model's throughput, ms (no fixed overhead: use it for parts of a model). */
 export function opsTimeMs(ops: number, model: LatencyModel): number {

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { MicronetsError, isMicronetsError } from "../errors.js";
 import { LIMITS } from "../ir/limits.js";
 import type { Graph } from "../ir/types.js";
-import { loadArchitecture } from "./architecture/index.js";
+import { loadArchitecture, parseJsonText, searchSpaceOf } from "./architecture/index.js";
 import { hasTfliteIdentifier, readTflite } from "./tflite/read-tflite.js";
 
 export type ModelFormat = "tflite" | "architecture";
@@ -18,6 +18,8 @@ export interface LoadedModel {
   path: string;
   /** The raw file contents (for hashing / incremental builds). */
   bytes: Uint8Array;
+  /** The architecture's `searchSpace` hint (its latency family), when it has one. */
+  searchSpace?: string;
 }
 
 export interface LoadOptions {
@@ -56,8 +58,9 @@ export function parseModel(bytes: Uint8Array, path: string, opts: LoadOptions = 
   const format = detectFormat(bytes, path);
   try {
     if (format === "tflite") return { graph: readTflite(bytes, path), format, path, bytes };
-    const text = new TextDecoder("utf-8").decode(bytes);
-    return { graph: loadArchitecture(text, { file: path, weights: opts.weights, seed: opts.seed }), format, path, bytes };
+    const doc = parseJsonText(new TextDecoder("utf-8").decode(bytes), path);
+    const graph = loadArchitecture(doc, { file: path, weights: opts.weights, seed: opts.seed });
+    return { graph, format, path, bytes, searchSpace: searchSpaceOf(doc) };
   } catch (e) {
     if (isMicronetsError(e)) throw e.withFile(path);
     throw e;

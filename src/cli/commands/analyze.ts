@@ -1,10 +1,9 @@
-import { analyzeGraph } from "../../analysis/analyze.js";
-import { loadTarget } from "../../analysis/targets.js";
+import { analyzeModel } from "../../api/analyze-model.js";
 import { usageError } from "../../errors.js";
 import { loadModelFile } from "../../frontends/load-model.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { renderMarkdown } from "../../report/markdown.js";
-import { buildReport, reportJson } from "../../report/report-data.js";
+import { reportJson } from "../../report/report-data.js";
 import { renderText } from "../../report/text.js";
 import { boolOpt, parseCommandArgs, stringOpt } from "../args.js";
 import type { Command } from "../command.js";
@@ -36,13 +35,8 @@ export const analyzeCommand: Command = {
       out: { type: "string", short: "o" },
     }, { min: 1, max: 1, names: "the model file" });
     if (boolOpt(p, "json") && boolOpt(p, "md")) throw usageError("analyze: choose one of --json and --md");
-    const path = p.positionals[0]!;
-    const targetName = stringOpt(p, "target");
-    const target = targetName ? loadTarget(targetName) : undefined;
-    if (stringOpt(p, "family") && !target) throw usageError("analyze: --family needs --target");
-    const model = loadModelFile(path);
-    const analysis = analyzeGraph(model.graph, { target, planner: stringOpt(p, "planner"), latencyFamily: stringOpt(p, "family") });
-    const report = buildReport(analysis, { path, format: model.format });
+    const model = loadModelFile(p.positionals[0]!);
+    const { report } = analyzeModel(model, { target: stringOpt(p, "target"), family: stringOpt(p, "family"), planner: stringOpt(p, "planner") });
     const text = boolOpt(p, "json") ? reportJson(report) : boolOpt(p, "md") ? renderMarkdown(report) : renderText(report);
     const out = stringOpt(p, "out");
     if (out) writeFileAtomic(out, text);

@@ -1,5 +1,5 @@
 import { analyzeGraph } from "../../analysis/analyze.js";
-import { chooseLatencyFamily, searchSpaceOf } from "../../analysis/latency.js";
+import { chooseLatencyFamily } from "../../analysis/latency.js";
 import { loadTarget } from "../../analysis/targets.js";
 import { loadBaseline } from "../../check/baseline.js";
 import { loadBudget } from "../../check/budget.js";
@@ -88,14 +88,7 @@ export const checkCommand: Command = {
     if (familyArg && !target) throw usageError("check: --family needs a target (--target or \"target\" in the budget)");
 
     const model = loadModelFile(path, { weights: "none" });
-    let hint: string | undefined;
-    if (model.format === "architecture") {
-      try {
-        hint = searchSpaceOf(JSON.parse(new TextDecoder().decode(model.bytes).replace(/^\uFEFF/, "")));
-      } catch {
-        hint = undefined; // it parsed once already; a hint is optional
-      }
-    }
+    const hint = model.searchSpace;
     let family: CheckContext["target"] = null;
     if (target) {
       const choice = chooseLatencyFamily(target, { family: familyArg ?? budget?.family, hint });

@@ -1,11 +1,10 @@
-import { analyzeGraph } from "../../analysis/analyze.js";
-import { loadTarget } from "../../analysis/targets.js";
+import { analyzeModel } from "../../api/analyze-model.js";
 import { usageError } from "../../errors.js";
 import { loadModelFile } from "../../frontends/load-model.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { renderHtml, type HtmlBudgets } from "../../report/html.js";
 import { renderMarkdown } from "../../report/markdown.js";
-import { buildReport, reportJson } from "../../report/report-data.js";
+import { reportJson } from "../../report/report-data.js";
 import { boolOpt, parseCommandArgs, stringOpt, type Parsed } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -57,10 +56,8 @@ export const reportCommand: Command = {
         if (stringOpt(p, opt) !== undefined) throw usageError(`report: --${opt} needs --target`);
       }
     }
-    const target = targetName ? loadTarget(targetName) : undefined;
     const model = loadModelFile(path);
-    const analysis = analyzeGraph(model.graph, { target, planner: stringOpt(p, "planner"), latencyFamily: stringOpt(p, "family") });
-    const report = buildReport(analysis, { path, format: model.format });
+    const { report } = analyzeModel(model, { target: targetName, family: stringOpt(p, "family"), planner: stringOpt(p, "planner") });
     const text = boolOpt(p, "json") ? reportJson(report) : boolOpt(p, "md") ? renderMarkdown(report) : renderHtml(report, { budgets });
     const out = stringOpt(p, "out");
     if (out) writeFileAtomic(out, text);

@@ -13,6 +13,7 @@ import { assertArchitectureSchema } from "./schema-check.js";
 import type { ArchitectureDoc } from "./types.js";
 import { fillConstants } from "./weight-fill.js";
 
+export { searchSpaceOf } from "./search-space-hint.js";
 export { ARCHITECTURE_SCHEMA_ID, architectureSchema } from "./schema-check.js";
 export { detectModelFormat, parseJsonText, type ContentFormat } from "./json-text.js";
 export { LAYER_TYPES, type ArchitectureDoc, type LayerSpec, type LayerType } from "./types.js";
