@@ -2,7 +2,7 @@
  * Atomic outputs: a file or folder appears complete or not at all. Content is written to a temporary
  * sibling and renamed into place, so an error (or a kill) never leaves a partial output behind.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, mkdtempSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { MicronetsError } from "../errors.js";
 
@@ -37,6 +37,7 @@ export function writeDirAtomic(dir: string, fill: (tmpDir: string) => void): voi
   let tmp: string;
   try {
     tmp = mkdtempSync(join(parent, `.${basename(dir)}.tmp-`));
+    chmodSync(tmp, 0o755); // mkdtemp makes it private; the output is an ordinary folder
   } catch (e) {
     throw ioError(dir, e);
   }
