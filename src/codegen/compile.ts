@@ -12,11 +12,12 @@
 import { usageError } from "../errors.js";
 import { validateGraph } from "../ir/validate.js";
 import type { Graph } from "../ir/types.js";
-import { deriveOpParams } from "../quant/op-params.js";
+import { deriveOpParams, type OpParams } from "../quant/op-params.js";
 import { VERSION } from "../version.js";
 import { emitCmsisNn, type CmsisCore } from "./cmsis-nn/index.js";
 import { checkCompilable, ioInfo, ioPointerType } from "./model-info.js";
 import { checkPrefix, commentText, DEFAULT_PREFIX } from "./names.js";
+import type { ArenaLayout } from "./plan.js";
 import { emitPortable } from "./portable/index.js";
 import { render } from "./templates.js";
 
@@ -75,17 +76,35 @@ export interface CompileResult {
   layers: CompiledLayer[];
   inputBytes: number;
   outputBytes: number;
+  /** Portable backend: the arena layout (offsets, aliases, the buffers and their lifetimes). */
+  layout?: ArenaLayout;
 }
 
+/** Compiles a graph (validated here; constants must have data) to C source files. */
 export function compileModel(graph: Graph, opts: CompileOptions = {}): CompileResult {
+  checkOptions(opts);
+  validateGraph(graph);
+  checkCompilable(graph);
+  return compileWithParams(graph, deriveOpParams(graph), opts);
+}
+
+function checkOptions(opts: CompileOptions): void {
   const backend = opts.backend ?? "portable";
   if (!BACKENDS.includes(backend)) throw usageError(`unknown backend '${String(backend)}' (use ${BACKENDS.join(" or ")})`);
   const core = opts.core ?? "cortex-m4";
   if (!CODEGEN_CORES.includes(core)) throw usageError(`unknown core '${String(core)}' (use ${CODEGEN_CORES.join(", ")})`);
+  checkPrefix(opts.prefix ?? DEFAULT_PREFIX);
+}
+
+/**
+ * The emitter behind compileModel, given the op parameters explicitly (kernel tests feed the parameters of
+ * external test vectors through it). The graph is not validated here.
+ */
+export function compileWithParams(graph: Graph, params: readonly OpParams[], opts: CompileOptions = {}): CompileResult {
+  checkOptions(opts);
+  const backend = opts.backend ?? "portable";
+  const core = opts.core ?? "cortex-m4";
   const prefix = checkPrefix(opts.prefix ?? DEFAULT_PREFIX);
-  validateGraph(graph);
-  checkCompilable(graph);
-  const params = deriveOpParams(graph);
   const inputs = ioInfo(graph, graph.inputs);
   const outputs = ioInfo(graph, graph.outputs);
   const inType = ioPointerType(inputs);
@@ -97,11 +116,13 @@ export function compileModel(graph: Graph, opts: CompileOptions = {}): CompileRe
   let arenaBytes: number;
   let plainArenaBytes: number;
   let layers: CompiledLayer[];
+  let layout: ArenaLayout | undefined;
   if (backend === "portable") {
     const r = emitPortable(graph, params, { ...common, inPlace: opts.inPlace ?? true, planner: opts.planner });
     source = r.source;
     arenaBytes = r.layout.total;
     plainArenaBytes = r.layout.plainTotal;
+    layout = r.layout;
     layers = r.layers.map((l) => ({ index: l.index, type: l.type, kernel: l.kernel, scratchBytes: l.scratchBytes, inPlaceRel: l.inPlaceRel }));
   } else {
     const r = emitCmsisNn(graph, params, { ...common, core: core as CmsisCore, planner: opts.planner });
@@ -135,5 +156,6 @@ export function compileModel(graph: Graph, opts: CompileOptions = {}): CompileRe
     layers,
     inputBytes: inputs.reduce((s, i) => s + i.bytes, 0),
     outputBytes: outputs.reduce((s, i) => s + i.bytes, 0),
+    ...(layout ? { layout } : {}),
   };
 }

@@ -127,3 +127,14 @@ export function runMcu(fw: McuFirmware, input: Uint8Array, opts: { countInstruct
 export function mcuSize(fw: McuFirmware): FirmwareSize {
   return firmwareSize(fw.elf);
 }
+
+/** An engine over generated C on an emulated core: build once, run many inputs. */
+export interface McuEngine {
+  firmware: McuFirmware;
+  run(input: Uint8Array, opts?: { countInstructions?: boolean }): McuRun;
+}
+
+export function createMcuEngine(result: CompileResult, opts: McuBuildOptions): McuEngine {
+  const firmware = buildMcu(result, opts);
+  return { firmware, run: (input, o = {}) => runMcu(firmware, input, o) };
+}

@@ -2,13 +2,14 @@
  * What both backends need to know about a graph before emitting anything: that it can be compiled at all
  * (every constant has data), and its inputs and outputs as the generated header describes them.
  */
-import { inputError } from "../errors.js";
+import { inputError, limitError } from "../errors.js";
+import { LIMITS } from "../ir/limits.js";
 import { elementCount, opLabel, tensorBytes, tensorLabel } from "../ir/tensor-data.js";
 import type { Graph, Tensor } from "../ir/types.js";
 import { cFloat32 } from "./c-format.js";
 import { commentText } from "./names.js";
 
-/** Refuses graphs generated code cannot run: shape-only constants, unsupported I/O types. */
+/** Refuses graphs generated code cannot run: shape-only constants, variable tensors, unsupported I/O types. */
 export function checkCompilable(graph: Graph): void {
   graph.operators.forEach((op, i) => {
     op.inputs.forEach((id, k) => {
@@ -18,12 +19,40 @@ export function checkCompilable(graph: Graph): void {
         throw inputError(`input ${k} (${tensorLabel(t)}) is a constant without data (a shape-only model): compiling to C needs weights`, opLabel(op, i));
       }
     });
+    // Variable tensors are persistent state outside the arena plan; no supported kernel keeps state, so the
+    // generated code has no storage for them.
+    for (const id of [...op.inputs, ...op.outputs]) {
+      const t = id >= 0 ? graph.tensors[id] : undefined;
+      if (t?.isVariable) throw inputError(`${tensorLabel(t)} is a variable (persistent state) tensor, which generated code does not support`, opLabel(op, i));
+    }
   });
   for (const [list, what] of [[graph.inputs, "graph input"], [graph.outputs, "graph output"]] as const) {
     list.forEach((id, k) => {
       const t = graph.tensors[id]!;
       if (!["int8", "float32", "int16", "int32"].includes(t.dtype)) throw inputError(`${tensorLabel(t)} has dtype ${t.dtype}; generated code handles int8, int16, int32 and float32 I/O`, `${what} ${k}`);
     });
+  }
+  checkMcuSize(graph);
+}
+
+/** Refuses, before anything is emitted, models whose constants or single activations no MCU could hold. */
+function checkMcuSize(graph: Graph): void {
+  let flash = 0;
+  for (const t of graph.tensors) {
+    if (t.constant && t.data) flash += t.data.length;
+    else if (!t.constant && !t.isVariable && tensorBytes(t) > LIMITS.maxMcuArenaBytes) {
+      throw limitError(`needs ${tensorBytes(t)} bytes of arena, above the limit of ${LIMITS.maxMcuArenaBytes} for generated code (more SRAM than any microcontroller has)`, tensorLabel(t));
+    }
+  }
+  if (flash > LIMITS.maxMcuFlashBytes) {
+    throw limitError(`the model's constants need ${flash} bytes of flash, above the limit of ${LIMITS.maxMcuFlashBytes} for generated code (more than any microcontroller's flash)`, "model constants");
+  }
+}
+
+/** The arena a backend planned, against the same limit (in-place planning may need less than the sum). */
+export function checkMcuArena(arenaBytes: number): void {
+  if (arenaBytes > LIMITS.maxMcuArenaBytes) {
+    throw limitError(`the arena needs ${arenaBytes} bytes, above the limit of ${LIMITS.maxMcuArenaBytes} for generated code (more SRAM than any microcontroller has)`, "arena plan");
   }
 }
 

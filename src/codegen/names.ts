@@ -50,13 +50,13 @@ function printable(s: string): string {
 }
 
 /**
- * Text safe inside a C block comment on one line: only printable ASCII survives (other characters become
- * '?'), `*\/` and `/*` are broken apart, a trailing backslash cannot splice lines, trigraph-like `??` is
- * broken, and the length is bounded.
+ * Text safe inside a C block comment on one line: only printable ASCII survives (other characters and '?',
+ * which could start a trigraph, become '_'), `*\/` and `/*` are broken apart, a backslash cannot splice
+ * lines, and the length is bounded.
  */
 export function commentText(s: string, maxLength = 120): string {
-  let t = s.replace(/[^\x20-\x7e]/g, "?");
+  let t = s.replace(/[^\x20-\x7e]|\?/g, "_");
   if (t.length > maxLength) t = `${t.slice(0, maxLength)}...`;
-  t = t.replace(/\*\//g, "* /").replace(/\/\*/g, "/ *").replace(/\?\?/g, "? ?").replace(/\\/g, "/");
+  t = t.replace(/\*\//g, "* /").replace(/\/\*/g, "/ *").replace(/\\/g, "/");
   return t;
 }

@@ -42,12 +42,20 @@ export function bestRel(s: AccessSchedule, inSize: number, outSize: number, alig
   // Fewest bytes first; among equals, the placement closest to 0 (then the lower one), for determinism.
   candidates.sort((a, b) => span(a) - span(b) || Math.abs(a) - Math.abs(b) || a - b);
   const separate = inSize + outSize;
+  // Each check scans the overlap, so trying every placement of two large tensors is quadratic (minutes for
+  // a 10 MB activation). Past a fixed amount of scanning, give up on sharing: separate buffers are always safe.
+  let budget = BEST_REL_SCAN_BUDGET;
   for (const rel of candidates) {
     if (span(rel) >= separate) break;
+    budget -= Math.max(0, Math.min(s.writeTime.length, s.lastRead.length - rel) - Math.max(0, -rel));
+    if (budget < 0) return null;
     if (relIsSafe(s, rel)) return { rel, span: span(rel) };
   }
   return null;
 }
+
+/** Bytes bestRel may compare while searching one layer's placements (~0.1 s); deterministic, not timed. */
+export const BEST_REL_SCAN_BUDGET = 64 * 1024 * 1024;
 
 /** A schedule builder over byte ranges, for kernels whose accesses are easiest to list as ranges. */
 export class ScheduleBuilder {

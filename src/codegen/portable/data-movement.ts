@@ -68,9 +68,10 @@ export function padKernel(_graph: Graph, p: PadParams): PortableKernel {
       const conds = outer.map((_, d) => `d${d} >= ${p.pre_pad[d]} && d${d} < ${p.pre_pad[d]! + p.input_shape[d]!}`);
       L.push(`${ind(k)}inside = ${conds.length > 0 ? conds.join(" && ") : "1"};`);
       const inRow = outer.map((_, d) => `(d${d} - ${p.pre_pad[d]}) * ${inStr[d]}`).join(" + ") || "0";
+      // The row is read (memmove) before any byte of it is written: the schedule's order, needed in place.
       L.push(`${ind(k)}if (inside) {`);
-      if (pre > 0) L.push(`${ind(k)}  memset(row, ${p.pad_value}, ${pre});`);
       L.push(`${ind(k)}  memmove(row + ${pre}, in + (${inRow}) * ${inner}, ${inner});`);
+      if (pre > 0) L.push(`${ind(k)}  memset(row, ${p.pad_value}, ${pre});`);
       if (post > 0) L.push(`${ind(k)}  memset(row + ${pre + inner}, ${p.pad_value}, ${post});`);
       L.push(`${ind(k)}} else {`);
       L.push(`${ind(k)}  memset(row, ${p.pad_value}, ${outInner});`);

@@ -272,7 +272,8 @@ export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
 
   return {
     kind,
-    scratch: [geo.k4 * 2 * Math.min(2, geo.npix)],
+    // One column of k4 int16 values, or two interleaved (CI = 2, also for a single pixel: the layout is the same).
+    scratch: [geo.k4 * 2 * blockShape(geo.P).CI],
     alias: { slot: 0, schedule },
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
@@ -369,7 +370,8 @@ export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams): Por
   };
   return {
     kind: "fully_connected",
-    scratch: [geo.k4 * 2 * Math.min(2, geo.npix)],
+    // One column of k4 int16 values, or two interleaved (CI = 2, also for a single pixel: the layout is the same).
+    scratch: [geo.k4 * 2 * blockShape(geo.P).CI],
     alias: { slot: 0, schedule },
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
