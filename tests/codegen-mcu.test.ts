@@ -1,0 +1,73 @@
+/**
+ * Generated C on emulated Cortex-M4 (QEMU mps2-an386) and Cortex-M7 (mps2-an500), built with the emulator
+ * harness (arm-none-eabi-gcc -O2 -Wall -Wextra -Werror): the four shared models bit-exact with TFLite
+ * Micro's outputs on both cores — exercising the DSP instruction paths the host cannot run — with exact
+ * per-layer instruction counts; and the CMSIS-NN backend's output compiling warning-free for the M4 against
+ * the declarations header written from the API facts.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildMcu, compileModel, mcuSize, runMcu, templatesDir } from "../src/codegen/index.js";
+import { findToolchain, toolchainProblem, type CortexCore } from "../src/emulator/index.js";
+import { firstMismatch, GOLDEN_MODELS, loadFixtureModel, loadGolden } from "./helpers/golden.js";
+
+const problem = toolchainProblem();
+const work = mkdtempSync(join(tmpdir(), "micronets-codegen-mcu-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const CORES: CortexCore[] = ["cortex-m4", "cortex-m7"];
+
+describe.skipIf(problem !== undefined)("generated C on emulated Cortex-M", () => {
+  for (const model of GOLDEN_MODELS) {
+    it(`${model}: bit-exact with TFLM on Cortex-M4 and Cortex-M7, with per-layer instruction counts`, () => {
+      const graph = loadFixtureModel(model);
+      const golden = loadGolden(model);
+      const input = golden.inputs[0]!.data;
+      const r = compileModel(graph, { prefix: "m" });
+      const counts: number[] = [];
+      for (const core of CORES) {
+        const fw = buildMcu(r, { core, outDir: join(work, `${model}-${core}`) });
+        const run = runMcu(fw, new Uint8Array(input.buffer, input.byteOffset, input.byteLength), { countInstructions: true });
+        const out = new Int8Array(run.output.buffer, run.output.byteOffset, run.output.byteLength);
+        const m = firstMismatch(golden.outputs[0]!.data, out);
+        expect(m && `${core}: first difference at ${m.element}: expected ${m.expected}, got ${m.actual}`).toBeNull();
+        const ins = run.instructions!;
+        expect(ins.layers.length).toBe(graph.operators.length);
+        // Every layer that computes something costs instructions; together they are the inference but for
+        // the input/output copies and the call overheads.
+        const sum = ins.layers.reduce((a, b) => a + b, 0);
+        expect(sum).toBeLessThanOrEqual(ins.inference);
+        expect(sum).toBeGreaterThan(0.9 * ins.inference);
+        graph.operators.forEach((op, i) => {
+          if (op.type !== "RESHAPE") expect(ins.layers[i], `layer ${i}`).toBeGreaterThan(10);
+        });
+        // The static arena is the model's only SRAM beyond the test program's buffers.
+        expect(mcuSize(fw).bss).toBeGreaterThanOrEqual(r.arenaBytes);
+        counts.push(ins.inference);
+      }
+      // The same C on both cores: near-identical instruction counts (the compiler schedules differently).
+      expect(Math.abs(counts[0]! - counts[1]!) / counts[0]!).toBeLessThan(0.05);
+    });
+  }
+
+  it("the CMSIS-NN backend's output compiles warning-free for Cortex-M4 against the API declarations", () => {
+    const { gcc } = findToolchain();
+    for (const model of GOLDEN_MODELS) {
+      const r = compileModel(loadFixtureModel(model), { backend: "cmsis-nn", core: "cortex-m4", prefix: "m" });
+      const dir = join(work, `cmsis-${model}`);
+      execFileSync("mkdir", ["-p", dir]);
+      for (const f of r.files) writeFileSync(join(dir, f.name), f.contents);
+      // The generated code includes CMSIS-NN's own header name.
+      writeFileSync(join(dir, "arm_nnfunctions.h"), '#include "arm_nnfunctions_decls.h"\n');
+      execFileSync(gcc, [
+        "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-std=c99", "-O2",
+        "-Wall", "-Wextra", "-Werror", "-Wconversion", "-c", `-I${dir}`, `-I${join(templatesDir(), "cmsis-nn")}`,
+        join(dir, r.sourceFile), "-o", join(dir, "model.o"),
+      ], { stdio: "pipe" });
+      expect(r.layers.some((l) => l.kernel.startsWith("arm_"))).toBe(true);
+    }
+  });
+});
