@@ -1,12 +1,13 @@
 /**
  * Flash estimate of a compiled model: constants as generated code stores them (weights, biases, int32
  * requantisation multipliers and shifts, other constant inputs), plus code: one term per kernel kind used,
- * a small call site per layer, and a fixed runtime term (code-size.ts; those are initial estimates).
+ * a small call site per layer, and a fixed runtime term (code-size.ts; those are initial estimates). With
+ * `backend: "portable"` it models micronets' portable C backend instead (per-layer code, calibrated).
  * A constant tensor read by several operators is stored once, and counted at its first use.
  */
 import { tensorBytes } from "../ir/tensor-data.js";
 import type { Graph, OpType } from "../ir/types.js";
-import { DEFAULT_CODE_SIZES, kernelKind, type CodeSizeTable, type KernelKind } from "./code-size.js";
+import { DEFAULT_CODE_SIZES, kernelKind, PORTABLE_CODE, portableLayerBytes, type CodeSizeTable, type KernelKind } from "./code-size.js";
 import { constantRole, requantWords } from "./layer-costs.js";
 
 export interface LayerFlash {
@@ -50,11 +51,52 @@ export interface FlashEstimate {
 }
 
 export interface FlashOptions {
-  /** Overrides of the code-size table. */
+  /**
+   * The code the estimate models: "cmsis-nn" (default; one CMSIS-NN kernel per kind plus call sites, the
+   * table in code-size.ts) or "portable" (micronets' portable C backend: per-layer specialised functions,
+   * padded weight rows and per-channel tables, calibrated against arm-none-eabi-size).
+   */
+  backend?: "cmsis-nn" | "portable";
+  /** Overrides of the code-size table (CMSIS-NN model). */
   codeSizes?: Partial<Omit<CodeSizeTable, "kernels">> & { kernels?: Partial<Record<KernelKind, number>> };
 }
 
+/** The portable backend's flash: exact data as the generator stores it, fitted code per layer. */
+function estimatePortableFlash(graph: Graph): FlashEstimate {
+  const uses = new Set<"memset" | "memmove">();
+  const layers: LayerFlash[] = graph.operators.map((op, index) => {
+    const b = portableLayerBytes(graph, op);
+    b.uses.forEach((u) => uses.add(u));
+    return {
+      index,
+      type: op.type,
+      kernel: kernelKind(graph, op),
+      weightBytes: b.weightBytes,
+      biasBytes: b.biasBytes,
+      quantBytes: b.quantBytes,
+      otherConstantBytes: b.otherBytes,
+      codeBytes: b.codeBytes,
+      totalBytes: b.weightBytes + b.biasBytes + b.quantBytes + b.otherBytes + b.codeBytes,
+    };
+  });
+  const sum = (f: (l: LayerFlash) => number): number => layers.reduce((s, l) => s + f(l), 0);
+  const library = [...uses].reduce((s, u) => s + PORTABLE_CODE[u], 0);
+  const breakdown: FlashBreakdown = {
+    weights: sum((l) => l.weightBytes),
+    biases: sum((l) => l.biasBytes),
+    quantization: sum((l) => l.quantBytes),
+    otherConstants: sum((l) => l.otherConstantBytes),
+    callSites: sum((l) => l.codeBytes),
+    kernels: library,
+    runtime: PORTABLE_CODE.invokeBase + PORTABLE_CODE.invokePerLayer * graph.operators.length,
+  };
+  const dataBytes = breakdown.weights + breakdown.biases + breakdown.quantization + breakdown.otherConstants;
+  const codeBytes = breakdown.callSites + breakdown.kernels + breakdown.runtime;
+  return { layers, kernels: [], breakdown, dataBytes, codeBytes, total: dataBytes + codeBytes };
+}
+
 export function estimateFlash(graph: Graph, opts: FlashOptions = {}): FlashEstimate {
+  if (opts.backend === "portable") return estimatePortableFlash(graph);
   const sizes: CodeSizeTable = {
     kernels: { ...DEFAULT_CODE_SIZES.kernels, ...opts.codeSizes?.kernels },
     perLayerCall: opts.codeSizes?.perLayerCall ?? DEFAULT_CODE_SIZES.perLayerCall,
@@ -78,7 +120,9 @@ export function estimateFlash(graph: Graph, opts: FlashOptions = {}): FlashEstim
       else other += bytes;
     });
     const kernel = kernelKind(graph, op);
-    kernelUse.set(kernel, [...(kernelUse.get(kernel) ?? []), index]);
+    const used = kernelUse.get(kernel);
+    if (used) used.push(index);
+    else kernelUse.set(kernel, [index]);
     const quant = 4 * requantWords(graph, op);
     const code = sizes.perLayerCall;
     return {

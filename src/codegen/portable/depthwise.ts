@@ -10,6 +10,7 @@
  * A channel's input rows are consumed into the window before that channel's outputs are written, so the
  * output may overwrite the input in place (same-shape layers need no extra bytes).
  */
+import { PORTABLE_MAX_ROW_UNROLL } from "../../analysis/code-size.js";
 import { int32Data, int8Data } from "../../ir/tensor-data.js";
 import type { Graph } from "../../ir/types.js";
 import type { DepthwiseConvParams } from "../../quant/op-params.js";
@@ -182,7 +183,7 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
         return lines;
       };
       const fillLines: string[] = [];
-      if (g.copyW <= 48) {
+      if (g.copyW <= PORTABLE_MAX_ROW_UNROLL) {
         for (let ix = 0; ix < g.copyW; ix++) fillLines.push(`mn_st16(row + ${2 * (p.padding.w + ix)}, s[${ix * C}]);`);
       } else {
         fillLines.push("int32_t ix;");

@@ -7,9 +7,11 @@
  * MN_STEP_2X2 / MN_STEP_1X4 (a fixed DSP instruction sequence per step, or C); left-over rows use mn_dot.
  */
 
-/** Full unroll up to this many steps; longer rows loop over blocks of BLOCK_STEPS. */
-export const MAX_FULL_UNROLL = 24;
-export const BLOCK_STEPS = 8;
+import { PORTABLE_BLOCK_STEPS, PORTABLE_MAX_FULL_UNROLL } from "../../analysis/code-size.js";
+
+/** Full unroll up to this many steps; longer rows loop over blocks of BLOCK_STEPS (shared with the flash model). */
+export const MAX_FULL_UNROLL = PORTABLE_MAX_FULL_UNROLL;
+export const BLOCK_STEPS = PORTABLE_BLOCK_STEPS;
 
 export interface UnrollPlan {
   full: boolean;

@@ -9,6 +9,7 @@
  * im2col copy of bytes, just the int8→int16 widening the SMLAD path needs), a row-wise unpack for interior
  * pixels of larger kernels, and checked per-tap code only where a receptive field crosses the padding.
  */
+import { PORTABLE_MAX_UNPACK_UNROLL } from "../../analysis/code-size.js";
 import { int32Data, int8Data } from "../../ir/tensor-data.js";
 import type { Graph, Tensor } from "../../ir/types.js";
 import type { ConvParams, FullyConnectedParams } from "../../quant/op-params.js";
@@ -197,7 +198,7 @@ function unpackRun(col: string, ci: number, k0: string, src: string, n: number, 
   const n4 = Math.floor(n / 4);
   const base = (i: number): string => `(${k0}) / 4 * ${2 * ci} + ${2 * ci * i}`;
   if (n4 > 0) {
-    if (n4 <= 16) {
+    if (n4 <= PORTABLE_MAX_UNPACK_UNROLL) {
       for (let i = 0; i < n4; i++) {
         const a = dbl ? `mn_dbl16(mn_sxtab16(${off2Of(off)}, v))` : `mn_sxtab16(${off2Of(off)}, v)`;
         const b = dbl ? `mn_dbl16(mn_sxtab16_ror8(${off2Of(off)}, v))` : `mn_sxtab16_ror8(${off2Of(off)}, v)`;

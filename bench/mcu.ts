@@ -1,0 +1,170 @@
+/**
+ * Generated C on emulated Cortex-M4/M7, per shared model: MACs, exact instructions per inference and per
+ * MAC (QEMU instruction counting, per-layer marks), flash and SRAM of the linked firmware from
+ * arm-none-eabi-size — the model's own share, i.e. the firmware minus the same test program without the
+ * model — against the analysis's estimates, and SRAM against TFLite Micro's measured arena_used_bytes.
+ * Every run is checked bit-exact against TFLM's golden output first.
+ *
+ * `benchMcu()` returns the figures; `printMcuBench()` prints the table; `node dist/bench/mcu.js` does both.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { analyzeGraph } from "../src/analysis/analyze.js";
+import { estimateFlash } from "../src/analysis/flash.js";
+import { buildMcu, compileModel, mcuSize, runMcu } from "../src/codegen/index.js";
+import type { CortexCore, FirmwareSize } from "../src/emulator/index.js";
+import { readTflite } from "../src/frontends/tflite/read-tflite.js";
+import { fillInput } from "../src/reference/interpreter.js";
+
+const ROOT = fileURLToPath(new URL(import.meta.url.includes("/dist/") ? "../../" : "../", import.meta.url));
+
+export const MCU_BENCH_MODELS = ["kws_ref_model", "person_detect", "ad01_int8", "hello_world_int8"] as const;
+
+export interface CoreFigures {
+  /** invoke(): input copy, every layer, output copy (marker instructions excluded). */
+  inference: number;
+  perMac: number;
+  /** Per layer, in execution order. */
+  layers: number[];
+}
+
+export interface McuBenchRow {
+  model: string;
+  macs: number;
+  m4: CoreFigures;
+  m7: CoreFigures;
+  /** arm-none-eabi-size of the M4 firmware (no profiling marks) and of the same program without the model. */
+  firmware: FirmwareSize;
+  baseline: FirmwareSize;
+  /** The model's share: firmware minus baseline. */
+  modelFlash: number;
+  modelSram: number;
+  /** The static arena of the generated code. */
+  arenaBytes: number;
+  /** TFLM's arena_used_bytes (reference kernels, 64-bit host) from the golden, and the ratio to the model's SRAM. */
+  tflmArena: number;
+  sramVsTflm: number;
+  /** analyzeGraph's estimates and their error against the measured model share, in %. */
+  estimate: { flash: number; flashErrorPct: number; sram: number; sramErrorPct: number };
+  /** estimateFlash with the portable backend's code model. */
+  portableFlash: { estimate: number; errorPct: number };
+  stackBytes: number;
+}
+
+function pct(estimate: number, measured: number): number {
+  return ((estimate - measured) / measured) * 100;
+}
+
+function coreFigures(run: ReturnType<typeof runMcu>, macs: number): CoreFigures {
+  const ins = run.instructions!;
+  return { inference: ins.inference, perMac: macs > 0 ? ins.inference / macs : 0, layers: ins.layers };
+}
+
+export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBenchRow[] {
+  const work = mkdtempSync(join(tmpdir(), "micronets-bench-mcu-"));
+  try {
+    return models.map((model) => {
+      const graph = readTflite(readFileSync(`${ROOT}fixtures/models/${model}.tflite`), `${model}.tflite`);
+      const golden = JSON.parse(readFileSync(`${ROOT}../shared/golden/tflm/${model}.reference.json`, "utf8")) as {
+        arena: { arena_used_bytes: number };
+        outputs: { data: number[] }[];
+      };
+      const analysis = analyzeGraph(graph);
+      const macs = analysis.totals.macs;
+      const r = compileModel(graph, { prefix: "m" });
+      const n = graph.tensors[graph.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+      const input = fillInput(n);
+      const bytes = new Uint8Array(input.buffer);
+      const expected = Int8Array.from(golden.outputs[0]!.data);
+      const runCore = (core: CortexCore) => {
+        const fw = buildMcu(r, { core, outDir: join(work, `${model}-${core}`) });
+        const run = runMcu(fw, bytes, { countInstructions: true });
+        const out = new Int8Array(run.output.buffer, run.output.byteOffset, run.output.byteLength);
+        if (out.length !== expected.length || out.some((v, i) => v !== expected[i])) throw new Error(`${model} on ${core}: output differs from TFLM's golden`);
+        return run;
+      };
+      const m4 = runCore("cortex-m4");
+      const m7 = runCore("cortex-m7");
+      const plain = buildMcu(r, { core: "cortex-m4", outDir: join(work, `${model}-size`), profileLayers: false });
+      const base = buildMcu(r, { core: "cortex-m4", outDir: join(work, `${model}-baseline`), baseline: true });
+      const firmware = mcuSize(plain);
+      const baseline = mcuSize(base);
+      const modelFlash = firmware.flash - baseline.flash;
+      const modelSram = firmware.sram - baseline.sram;
+      const portable = estimateFlash(graph, { backend: "portable" }).total;
+      return {
+        model,
+        macs,
+        m4: coreFigures(m4, macs),
+        m7: coreFigures(m7, macs),
+        firmware,
+        baseline,
+        modelFlash,
+        modelSram,
+        arenaBytes: r.arenaBytes,
+        tflmArena: golden.arena.arena_used_bytes,
+        sramVsTflm: modelSram / golden.arena.arena_used_bytes,
+        estimate: {
+          flash: analysis.totals.flashBytes,
+          flashErrorPct: pct(analysis.totals.flashBytes, modelFlash),
+          sram: analysis.totals.peakSramBytes,
+          sramErrorPct: pct(analysis.totals.peakSramBytes, modelSram),
+        },
+        portableFlash: { estimate: portable, errorPct: pct(portable, modelFlash) },
+        stackBytes: m4.stackUsed,
+      };
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function th(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+function signed(p: number): string {
+  return `${p >= 0 ? "+" : ""}${p.toFixed(1)}%`;
+}
+
+export function printMcuBench(rows: readonly McuBenchRow[]): void {
+  console.log("Generated C (portable backend, arm-none-eabi-gcc -O2) on QEMU mps2-an386 (Cortex-M4) / mps2-an500 (Cortex-M7);");
+  console.log("outputs bit-exact with TFLM. Flash/SRAM: the model's share of the linked M4 firmware (firmware − same program without the model).");
+  const header = ["model", "MACs", "M4 instr", "instr/MAC M4", "instr/MAC M7", "flash (model)", "est. analyze", "err", "est. portable", "err", "SRAM (model)", "est. analyze", "err", "TFLM arena", "SRAM/TFLM"];
+  const table = rows.map((r) => [
+    r.model,
+    th(r.macs),
+    th(r.m4.inference),
+    r.m4.perMac.toFixed(3),
+    r.m7.perMac.toFixed(3),
+    th(r.modelFlash),
+    th(r.estimate.flash),
+    signed(r.estimate.flashErrorPct),
+    th(r.portableFlash.estimate),
+    signed(r.portableFlash.errorPct),
+    th(r.modelSram),
+    th(r.estimate.sram),
+    signed(r.estimate.sramErrorPct),
+    th(r.tflmArena),
+    r.sramVsTflm.toFixed(3),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(fmt(header));
+  for (const row of table) console.log(fmt(row));
+  for (const r of rows) {
+    console.log(`${r.model}: firmware text ${th(r.firmware.text)} data ${th(r.firmware.data)} bss ${th(r.firmware.bss)} (baseline ${th(r.baseline.text)}/${th(r.baseline.data)}/${th(r.baseline.bss)}), arena ${th(r.arenaBytes)}, stack ${th(r.stackBytes)} B`);
+    console.log(`  M4 instructions per layer: ${r.m4.layers.map(th).join(" ")}`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    printMcuBench(benchMcu());
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  }
+}
