@@ -7,7 +7,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadCorpus, makeCase, type Corpus, type FuzzCase, type KindSelection } from "./cases.js";
+import { kindOf, loadCorpus, makeCase, type Corpus, type FuzzCase, type KindSelection } from "./cases.js";
 import { findingSignature, graphToJson, saveFinding } from "./findings.js";
 import { DEFAULT_BOUNDS, runPipeline, type CaseBounds, type CaseOutcome } from "./pipeline.js";
 import { emptyStats, recordOutcome, type CampaignStats } from "./stats.js";
@@ -63,7 +63,15 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignStats>
   const t0 = performance.now();
   try {
     for (let i = start; i < start + opts.n; i++) {
-      const c = makeCase(corpus, opts.seed, i, kind);
+      let c: FuzzCase;
+      try {
+        c = makeCase(corpus, opts.seed, i, kind);
+      } catch (e) {
+        const err = e as Error;
+        const o: CaseOutcome = { status: "finding", findingKind: "exception", stage: "generate", message: `case generator: ${err?.message}`, stack: err?.stack, ms: 0, memoryBytes: 0, completed: [] };
+        recordOutcome(stats, { index: i, kind: kindOf(kind, i), seedName: "?", mutation: [] }, o, null);
+        continue;
+      }
       dog?.begin(watchdogCase(c, opts.seed, kind));
       const o = runPipeline(c.input, { bounds, variant: c.variant });
       dog?.end();

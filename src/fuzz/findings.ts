@@ -33,6 +33,8 @@ export interface FindingRecord {
   weights?: "none" | "generate";
   /** What fixed it (filled in by hand when the bug is fixed). */
   fixed?: string;
+  /** The outcome the fix gives (filled in by hand); the replay test checks it. */
+  expected?: { status: "ok" | "rejected"; stage?: string; kind?: string; message?: string };
 }
 
 /** JSON with NaN/±Infinity/-0 and byte arrays kept (scales and data are part of a reproducer). */

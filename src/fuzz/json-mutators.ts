@@ -158,8 +158,10 @@ function mutateValue(rng: Rng, doc: Json, text: { deep: number }): string {
     }
     case "giant": {
       const r = rng.pick(paths);
-      const n = rng.pick([10_000, 100_000, 1_100_000]);
-      const v: Json = rng.chance(0.5) ? new Array<Json>(n).fill(1) : Array.from({ length: Math.min(n, 20_000) }, (_, k) => ({ name: `g${k}`, type: "reshape", shape: [1, -1] }));
+      // Numbers past every field's item limit, or layer lists around the operator limit (4096).
+      const v: Json = rng.chance(0.5)
+        ? new Array<Json>(rng.pick([300, 10_000, 1_100_000])).fill(1)
+        : Array.from({ length: rng.pick([2000, 4000, 4097, 20_000]) }, (_, k) => ({ name: `g${k}`, type: "reshape", shape: [1, -1] }));
       set(r, v);
       return `set ${r.path} = array of ${(v as Json[]).length}`;
     }

@@ -109,7 +109,7 @@ function truncate(rng: Rng, bytes: Uint8Array, map: TfliteMap): ByteMutation {
 }
 
 function vectorLength(rng: Rng, bytes: Uint8Array, map: TfliteMap): ByteMutation {
-  const list = [...(map.byKind.get("vector-length") ?? []), ...(map.byKind.get("string-length") ?? [])];
+  const list = [...(map.byKind.get("vector-length") ?? []), ...(map.byKind.get("string-length") ?? [])].filter((x) => x.pos + 4 <= bytes.length);
   if (list.length === 0) return bitFlip(rng, bytes);
   const site = rng.pick(list);
   const out = bytes.slice();
@@ -126,10 +126,11 @@ function copyChunk(rng: Rng, bytes: Uint8Array, map: TfliteMap): ByteMutation {
   const src = map.tables.length && rng.chance(0.6) ? rng.pick(map.tables) - rng.int(0, 16) : rng.below(out.length);
   const dst = map.tables.length && rng.chance(0.6) ? rng.pick(map.tables) - rng.int(0, 16) : rng.below(out.length);
   const len = rng.int(1, 64);
-  const s = Math.max(0, src);
-  const d = Math.max(0, dst);
+  // Table positions come from the unmutated seed; clamp them into this (possibly shortened) file.
+  const s = Math.min(out.length - 1, Math.max(0, src));
+  const d = Math.min(out.length - 1, Math.max(0, dst));
   const chunk = out.slice(s, Math.min(out.length, s + len));
-  out.set(chunk.subarray(0, Math.max(0, Math.min(chunk.length, out.length - d))), d);
+  out.set(chunk.subarray(0, Math.min(chunk.length, out.length - d)), d);
   return { bytes: out, description: `copy ${chunk.length} bytes from ${s} to ${d}` };
 }
 
@@ -143,10 +144,11 @@ function insertDelete(rng: Rng, bytes: Uint8Array): ByteMutation {
     out.set(bytes.subarray(p), p + n);
     return { bytes: out, description: `insert ${n} byte(s) at ${p}` };
   }
+  const d = Math.min(p, Math.max(0, bytes.length - n));
   const out = new Uint8Array(Math.max(0, bytes.length - n));
-  out.set(bytes.subarray(0, p));
-  out.set(bytes.subarray(Math.min(bytes.length, p + n)).subarray(0, out.length - p), p);
-  return { bytes: out, description: `delete ${n} byte(s) at ${p}` };
+  out.set(bytes.subarray(0, d));
+  out.set(bytes.subarray(d + n), d);
+  return { bytes: out, description: `delete ${n} byte(s) at ${d}` };
 }
 
 function appendGarbage(rng: Rng, bytes: Uint8Array): ByteMutation {

@@ -4,7 +4,7 @@
  * terminated (which interrupts even a tight synchronous loop), is recorded as a "hang" finding with its
  * reproducer regenerated from (seed, index), and a fresh worker carries on with the rest of the batch. A
  * worker that dies (out of memory under its heap limit, a native crash) is handled the same way, as a
- * "memory" or "crash" finding. Counts do not depend on scheduling: every index runs exactly once.
+ * "memory" or "crash" finding. Counts do not depend on scheduling: every index is recorded exactly once.
  */
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -12,7 +12,7 @@ import { loadCorpus, makeCase, type Corpus, type KindSelection } from "./cases.j
 import { findingSignature, saveFinding } from "./findings.js";
 import { DEFAULT_BOUNDS, type CaseBounds, type CaseOutcome, type FindingKind } from "./pipeline.js";
 import { emptyStats, recordOutcome, type CampaignStats } from "./stats.js";
-import type { ToWorker, WorkerSetup } from "./worker-entry.js";
+import type { CaseMeta, FromWorker, ToWorker, WorkerSetup } from "./worker-entry.js";
 
 export interface PoolOptions {
   seed: number;
@@ -33,13 +33,10 @@ export interface PoolOptions {
 
 interface Slot {
   worker: Worker;
+  control: Int32Array;
   batch: number[];
-  /** Position in `batch` of the case running now (-1: none). */
-  running: number;
-  startedAt: number;
+  recorded: Set<number>;
   done: boolean;
-  /** Gives the worker up: records the case it was on and hands the rest of its batch on. */
-  fail: (why: FindingKind, message: string) => void;
 }
 
 export async function runPool(opts: PoolOptions): Promise<CampaignStats> {
@@ -52,23 +49,27 @@ export async function runPool(opts: PoolOptions): Promise<CampaignStats> {
   const stats = emptyStats(opts.seed, kind);
   const saved = new Set<string>();
   const maxSaved = opts.maxSaved ?? 50;
+  const epoch = Date.now();
   let corpus: Corpus | null = null;
   const t0 = performance.now();
 
-  // Batches of indices still to hand out.
   const queue: number[][] = [];
   for (let i = start; i < start + opts.n; i += batchSize) {
     queue.push(Array.from({ length: Math.min(batchSize, start + opts.n - i) }, (_, k) => i + k));
   }
 
-  const record = (index: number, o: CaseOutcome, meta: { kind: "tflite" | "json"; seedName: string; mutation: string[] }): void => {
+  const record = (index: number, o: CaseOutcome, meta: CaseMeta): void => {
     let file: string | null = null;
     if (o.status === "finding" && opts.findingsDir) {
       const sig = findingSignature(o);
       if (!saved.has(sig) && saved.size < maxSaved) {
         saved.add(sig);
         corpus ??= loadCorpus(root);
-        file = saveFinding(opts.findingsDir, makeCase(corpus, opts.seed, index, kind), o, { seed: opts.seed, kindSelection: kind });
+        try {
+          file = saveFinding(opts.findingsDir, makeCase(corpus, opts.seed, index, kind), o, { seed: opts.seed, kindSelection: kind });
+        } catch {
+          file = null; // the case generator itself failed (reported as the finding)
+        }
       }
     }
     recordOutcome(stats, { index, ...meta }, o, file);
@@ -84,86 +85,87 @@ export async function runPool(opts: PoolOptions): Promise<CampaignStats> {
   await new Promise<void>((resolveAll, rejectAll) => {
     const slots = new Set<Slot>();
     let finished = false;
-    const maybeFinish = (): void => {
-      if (finished || queue.length > 0 || [...slots].some((s) => !s.done)) return;
+    const finish = (err?: unknown): void => {
+      if (finished) return;
       finished = true;
       clearInterval(timer);
-      for (const s of slots) s.worker.postMessage({ type: "exit" } satisfies ToWorker);
-      resolveAll();
+      for (const s of slots) void s.worker.terminate();
+      if (err) rejectAll(err);
+      else resolveAll();
+    };
+    const maybeFinish = (): void => {
+      if (!finished && queue.length === 0 && [...slots].every((s) => s.done)) finish();
     };
 
     const spawn = (batch: number[]): void => {
-      const setup: WorkerSetup = { seed: opts.seed, kind, root, bounds };
+      const control = new SharedArrayBuffer(8);
+      const setup: WorkerSetup = { seed: opts.seed, kind, root, bounds, control, epoch };
       const worker = new Worker(new URL("./worker-entry.js", import.meta.url), {
         workerData: setup,
         resourceLimits: { maxOldGenerationSizeMb: opts.heapLimitMb ?? 2048 },
-        stdout: false,
-        stderr: false,
       });
-      const slot: Slot = { worker, batch, running: -1, startedAt: 0, done: false, fail: () => {} };
+      const slot: Slot = { worker, control: new Int32Array(control), batch, recorded: new Set(), done: false };
       slots.add(slot);
-      const next = (): void => {
-        const b = queue.shift();
-        if (!b) {
-          slot.done = true;
-          maybeFinish();
-          return;
-        }
+      const assign = (b: number[]): void => {
         slot.batch = b;
-        slot.running = -1;
+        slot.recorded = new Set();
         worker.postMessage({ type: "run", indices: b } satisfies ToWorker);
       };
-      worker.on("message", (m: { type: string; index?: number; outcome?: CaseOutcome; meta?: { kind: "tflite" | "json"; seedName: string; mutation: string[] } }) => {
-        if (m.type === "ready") {
-          worker.postMessage({ type: "run", indices: slot.batch } satisfies ToWorker);
-        } else if (m.type === "start") {
-          slot.running = slot.batch.indexOf(m.index!);
-          slot.startedAt = performance.now();
-        } else if (m.type === "done") {
-          slot.running = -1;
-          record(m.index!, m.outcome!, m.meta!);
+      worker.on("message", (m: FromWorker) => {
+        if (slot.done) return;
+        if (m.type === "ready") assign(slot.batch);
+        else if (m.type === "done") {
+          slot.recorded.add(m.index);
+          record(m.index, m.outcome, m.meta);
         } else if (m.type === "idle") {
-          next();
+          const b = queue.shift();
+          if (b) assign(b);
+          else {
+            slot.done = true;
+            worker.postMessage({ type: "exit" } satisfies ToWorker);
+            maybeFinish();
+          }
         }
       });
-      // A dead worker (heap limit, crash, termination after a hang): record the case it was on, go on without it.
       const died = (why: FindingKind, message: string): void => {
         if (slot.done || finished) return;
         slot.done = true;
         slots.delete(slot);
-        const rest = slot.running >= 0 ? slot.batch.slice(slot.running + 1) : slot.batch;
-        if (slot.running >= 0) lost(slot.batch[slot.running]!, why, message, performance.now() - slot.startedAt);
+        worker.removeAllListeners("message");
+        void worker.terminate();
+        const running = Atomics.load(slot.control, 0) - 1;
+        if (running < 0 && slot.recorded.size === 0) {
+          // Died before running anything: not a case's fault (a broken corpus or build); stop rather than loop.
+          finish(new Error(`fuzz worker died before running a case: ${message}`));
+          return;
+        }
+        if (running >= 0) lost(running, why, message, Date.now() - epoch - Atomics.load(slot.control, 1));
+        // Cases of the batch not recorded yet run again on a fresh worker (results still in flight are dropped).
+        const rest = slot.batch.filter((i) => i !== running && !slot.recorded.has(i));
         if (rest.length > 0) queue.unshift(rest);
         if (queue.length > 0) spawn(queue.shift()!);
         else maybeFinish();
       };
       worker.on("error", (e: Error & { code?: string }) => {
-        died(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "crash", `worker died: ${e.code ?? ""} ${e.message}`.trim());
+        died(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "memory" : "crash", `worker died: ${e.code ? `${e.code} ` : ""}${e.message}`);
       });
-      worker.on("exit", (code) => {
-        if (!slot.done && !finished) died("crash", `worker exited with code ${code}`);
+      worker.on("exit", (code) => died("crash", `worker exited with code ${code}`));
+      hangChecks.set(slot, () => {
+        const running = Atomics.load(slot.control, 0) - 1;
+        if (running < 0) return;
+        const ran = Date.now() - epoch - Atomics.load(slot.control, 1);
+        if (ran > hangMs) died("hang", `no result after ${ran} ms (hang bound ${hangMs} ms); worker terminated`);
       });
-      slot.fail = died;
     };
 
+    const hangChecks = new Map<Slot, () => void>();
     const timer = setInterval(() => {
-      const now = performance.now();
-      for (const s of slots) {
-        if (!s.done && s.running >= 0 && now - s.startedAt > hangMs) {
-          s.fail("hang", `no result after ${Math.round(now - s.startedAt)} ms (hang bound ${hangMs} ms); worker terminated`);
-          void s.worker.terminate();
-        }
-      }
+      for (const s of [...slots]) if (!s.done) hangChecks.get(s)?.();
     }, 200);
 
-    try {
-      const n = Math.max(1, Math.min(opts.workers, queue.length));
-      for (let k = 0; k < n; k++) spawn(queue.shift()!);
-      maybeFinish();
-    } catch (e) {
-      clearInterval(timer);
-      rejectAll(e);
-    }
+    const n = Math.max(1, Math.min(opts.workers, queue.length));
+    if (queue.length === 0) finish();
+    else for (let k = 0; k < n && queue.length > 0; k++) spawn(queue.shift()!);
   });
   stats.elapsedMs = performance.now() - t0;
   return stats;

@@ -12,8 +12,21 @@ export const LIMITS = {
   maxElements: 2 ** 28,
   /** Largest byte size of one tensor, or of the arena (must fit int32 offsets in generated C). */
   maxBytes: 2 ** 30,
-  maxTensors: 1 << 20,
-  maxOperators: 1 << 20,
+  /**
+   * Largest tensor and operator counts. Arena planning (TFLM's greedy algorithm and the independent plan
+   * checker) is quadratic in the number of buffers, so these bound its time (well under a second); real
+   * microcontroller models have a few hundred operators.
+   */
+  maxTensors: 1 << 14,
+  maxOperators: 1 << 12,
   /** Largest MAC count of one layer before counts would lose exactness. */
   maxMacs: 2 ** 52,
+  /**
+   * Largest flash (constant bytes) and tensor arena generated C may need. Both are above the on-chip memory
+   * of any Cortex-M microcontroller (the largest bundled targets have 2 MB of flash and 1.4 MB of SRAM), so
+   * compiling more is refused up front rather than spending seconds and hundreds of MB on code no MCU holds.
+   * Analysis has no such limit: "how far over budget" is a useful answer for any size.
+   */
+  maxMcuFlashBytes: 8 * 1024 * 1024,
+  maxMcuArenaBytes: 16 * 1024 * 1024,
 } as const;

@@ -6,7 +6,7 @@ import { inputError, limitError } from "../errors.js";
 import { LIMITS } from "./limits.js";
 import { inferOutputShape } from "./shape-inference.js";
 import { checkShape, elementCount, opLabel, tensorLabel } from "./tensor-data.js";
-import { dtypeSize, type DType, type Graph, type Operator, type Tensor } from "./types.js";
+import { ACTIVATIONS, dtypeSize, type DType, type Graph, type Operator, type Tensor } from "./types.js";
 
 /** Which inputs an op may omit (index -1 or absent). */
 function optionalInputs(op: Operator): number[] {
@@ -113,9 +113,18 @@ class OpChecker {
   }
 }
 
+/** Enum-valued attributes: the frontends only produce known values, but a Graph built by hand may not. */
+function checkAttrEnums(c: OpChecker): void {
+  const attrs = c.op.attrs as Record<string, unknown>;
+  if ("activation" in attrs && !(ACTIVATIONS as readonly unknown[]).includes(attrs.activation)) c.fail(`unknown fused activation '${String(attrs.activation)}'`);
+  if ("padding" in attrs && attrs.padding !== "same" && attrs.padding !== "valid") c.fail(`unknown padding '${String(attrs.padding)}'`);
+  if (c.op.type === "CONCATENATION" && !Number.isInteger(c.op.attrs.axis)) c.fail(`axis ${c.op.attrs.axis} is not an integer`);
+}
+
 function checkOpTypes(c: OpChecker): void {
   const op = c.op;
   const out = c.out();
+  checkAttrEnums(c);
   switch (op.type) {
     case "CONV_2D": c.convFamily(0); break;
     case "DEPTHWISE_CONV_2D": c.convFamily(3); break;

@@ -49,13 +49,26 @@ export function parseJsonText(text: string, file?: string): unknown {
 
 /** Rejects documents nested deeper than MAX_JSON_DEPTH (iteratively: no recursion on untrusted input). */
 export function checkJsonDepth(value: unknown, file?: string): void {
-  const stack: [unknown, number, string][] = [[value, 0, ""]];
+  // Only containers are pushed, and a path is spelled out only for the error: a million-item array must not
+  // cost a million path strings.
+  interface Node { v: object; depth: number; parent: Node | null; key: string }
+  const pathOf = (n: Node): string => {
+    const parts: string[] = [];
+    for (let x: Node | null = n; x && x.parent; x = x.parent) parts.push(escapePointer(x.key));
+    return parts.length ? `/${parts.reverse().join("/")}` : "";
+  };
+  if (value === null || typeof value !== "object") return;
+  const stack: Node[] = [{ v: value, depth: 0, parent: null, key: "" }];
   while (stack.length > 0) {
-    const [v, depth, path] = stack.pop()!;
-    if (v === null || typeof v !== "object") continue;
-    if (depth >= MAX_JSON_DEPTH) throw limitError(`nesting is deeper than ${MAX_JSON_DEPTH} levels`, path || "/", file);
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, `${path}/${i}`]));
-    else for (const [k, x] of Object.entries(v)) stack.push([x, depth + 1, `${path}/${escapePointer(k)}`]);
+    const n = stack.pop()!;
+    if (n.depth >= MAX_JSON_DEPTH) throw limitError(`nesting is deeper than ${MAX_JSON_DEPTH} levels`, pathOf(n) || "/", file);
+    if (Array.isArray(n.v)) {
+      n.v.forEach((x: unknown, i: number) => {
+        if (x !== null && typeof x === "object") stack.push({ v: x, depth: n.depth + 1, parent: n, key: String(i) });
+      });
+    } else {
+      for (const [k, x] of Object.entries(n.v)) if (x !== null && typeof x === "object") stack.push({ v: x as object, depth: n.depth + 1, parent: n, key: k });
+    }
   }
 }
 

@@ -38,10 +38,35 @@ export function describeValue(v: unknown): string {
   if (typeof v === "string") return v.length > 40 ? `string ${JSON.stringify(v.slice(0, 37))}...` : `string ${JSON.stringify(v)}`;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) {
+    // Do not serialise a giant array per error just to find it is too long to show.
+    if (!printsWithin(v, 40)) return `an array of ${v.length} items`;
     const text = JSON.stringify(v);
     return text.length <= 40 ? `array ${text}` : `an array of ${v.length} items`;
   }
   return "an object";
+}
+
+/** Whether JSON.stringify(v) could be at most `max` characters: a cheap walk that stops early (≥ 1 char per value). */
+function printsWithin(v: unknown, max: number): boolean {
+  let chars = 0;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (Array.isArray(x)) {
+      chars += 1 + x.length;
+      if (chars > max) return false;
+      for (const y of x) stack.push(y);
+    } else if (x !== null && typeof x === "object") {
+      const keys = Object.keys(x);
+      chars += 2 + 4 * keys.length;
+      if (chars > max) return false;
+      for (const k of keys) stack.push((x as Record<string, unknown>)[k]);
+    } else {
+      chars += typeof x === "string" ? x.length : 1;
+      if (chars > max) return false;
+    }
+  }
+  return true;
 }
 
 function article(type: string): string {
@@ -85,14 +110,17 @@ export function editDistance(a: string, b: string): number {
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const limit = Math.max(1, Math.floor(name.length / 3));
   for (const c of candidates) {
+    // The distance is at least the length difference: skip hopeless candidates (a 1 MB string costs seconds).
+    if (Math.abs(name.length - c.length) > limit) continue;
     const d = editDistance(name, c);
     if (d < bestD) {
       best = c;
       bestD = d;
     }
   }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+  return best !== undefined && bestD <= limit ? best : undefined;
 }
 
 function pointerOrRoot(p: string): string {

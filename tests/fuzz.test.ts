@@ -1,0 +1,32 @@
+/**
+ * CI slice of the fuzzer (.tflite): a fixed-seed run of mutated models — byte-level corruption aimed at the
+ * file's real offsets, lengths, vtables and fields, and IR-level mutations written back as .tflite — through
+ * load → analyze → plan → op params → reports → convert → compile → reference interpreter. Every case must
+ * end in success or a MicronetsError: no untyped exception, broken invariant, case over 2 s or over the
+ * memory bound. A finding's reproducer is saved (path in the failure message) and replays with
+ * `npm run fuzz -- --seed <seed> --kind tflite --start <index> --n 1`.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCampaign } from "../src/fuzz/campaign.js";
+import { formatStats } from "../src/fuzz/stats.js";
+
+const SEED = 20_240_611;
+const CASES = 3000;
+
+describe("fuzz slice: mutated .tflite models", () => {
+  it(`${CASES} cases of seed ${SEED}: 0 findings`, async () => {
+    const findingsDir = mkdtempSync(join(tmpdir(), "micronets-fuzz-"));
+    const stats = await runCampaign({ seed: SEED, n: CASES, kind: "tflite", findingsDir, hangMs: 30_000 });
+    const summary = formatStats(stats);
+    expect(stats.cases).toBe(CASES);
+    expect(stats.findings, summary).toEqual([]);
+    // The slice must exercise both ends: real rejections, and cases that reach the interpreter.
+    expect(stats.rejected).toBeGreaterThan(CASES / 3);
+    expect(stats.reachedStage.compile ?? 0).toBeGreaterThan(CASES / 20);
+    expect(stats.reachedStage.reference ?? 0).toBeGreaterThan(CASES / 20);
+    expect(Object.keys(stats.rejectedByStage).length).toBeGreaterThanOrEqual(3);
+  }, 180_000);
+});
