@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import { analyzeCommand } from "./analyze.js";
 import { calibrateCommand } from "./calibrate.js";
 import { checkCommand } from "./check.js";
+import { compileCommand } from "./compile.js";
 import { convertCommand } from "./convert.js";
 import { runCommand } from "./run.js";
 import { verifyCommand } from "./verify.js";
@@ -10,4 +11,4 @@ import { sampleCommand } from "./sample.js";
 
 export type { Command } from "../command.js";
 
-export const COMMANDS: Command[] = [analyzeCommand, convertCommand, runCommand, verifyCommand, reportCommand, calibrateCommand, checkCommand, sampleCommand];
+export const COMMANDS: Command[] = [analyzeCommand, convertCommand, compileCommand, runCommand, verifyCommand, reportCommand, calibrateCommand, checkCommand, sampleCommand];

@@ -33,7 +33,7 @@ export const verifyCommand: Command = {
     for (const v of result.verdicts) {
       const c = v.comparison;
       if (!c.mismatch) {
-        io.out(`${v.engine}: bit-exact (${c.tensors} tensors, ${thousands(c.bytes)} bytes; ${c.scope} compared with the reference)`);
+        io.out(`${v.engine}: bit-exact (${c.tensors} tensor${c.tensors === 1 ? "" : "s"}, ${thousands(c.bytes)} bytes; ${c.scope} compared with the reference)`);
       } else {
         const m = c.mismatch;
         const op = m.op >= 0 ? `op ${m.op} (${m.opType})` : "graph input";
