@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { Graph } from "../ir/types.js";
 import type { FuzzCase } from "./cases.js";
 import type { CaseInput, CaseOutcome } from "./pipeline.js";
@@ -62,19 +63,35 @@ export function findingSignature(o: CaseOutcome): string {
   return `${o.findingKind}:${o.stage}:${(o.message ?? "").replace(/\d+(\.\d+)?/g, "#").slice(0, 160)}`;
 }
 
-/** Writes the reproducer and its record; returns the record's path. */
-export function saveFinding(dir: string, c: FuzzCase, o: CaseOutcome, campaign: { seed: number; kindSelection: string }): string {
+/** Reproducers above this size are stored gzip-compressed (giant-array documents shrink to a few kB). */
+const GZIP_ABOVE = 64 * 1024;
+
+/** Writes a reproducer and its record as `<base>.*` in `dir`; returns the record's path. */
+export function writeFinding(dir: string, base: string, record: Omit<FindingRecord, "input" | "inputPath" | "weights">, input: CaseInput): string {
   mkdirSync(dir, { recursive: true });
-  const base = `${c.kind}-s${campaign.seed}-i${c.index}`;
-  let input: string;
-  if (c.input.kind === "bytes") {
-    input = `${base}${c.kind === "json" ? ".json.input" : ".tflite"}`;
-    writeFileSync(join(dir, input), c.input.bytes);
+  let name: string;
+  let bytes: Uint8Array;
+  if (input.kind === "bytes") {
+    name = `${base}${record.kind === "json" ? ".json.input" : ".tflite"}`;
+    bytes = input.bytes;
   } else {
-    input = `${base}.graph.json`;
-    writeFileSync(join(dir, input), graphToJson(c.input.graph));
+    name = `${base}.graph.json`;
+    bytes = new TextEncoder().encode(graphToJson(input.graph));
   }
-  const record: FindingRecord = {
+  if (bytes.length > GZIP_ABOVE) {
+    name += ".gz";
+    bytes = gzipSync(bytes, { level: 9 });
+  }
+  writeFileSync(join(dir, name), bytes);
+  const full: FindingRecord = { ...record, input: name, inputPath: input.path, weights: input.kind === "bytes" ? input.weights : undefined };
+  const file = join(dir, `${base}.finding.json`);
+  writeFileSync(file, `${JSON.stringify(full, null, 2)}\n`);
+  return file;
+}
+
+/** Writes the reproducer of case `c` and its record; returns the record's path. */
+export function saveFinding(dir: string, c: FuzzCase, o: CaseOutcome, campaign: { seed: number; kindSelection: string }): string {
+  return writeFinding(dir, `${c.kind}-s${campaign.seed}-i${c.index}`, {
     seed: campaign.seed,
     index: c.index,
     kind: c.kind,
@@ -89,13 +106,7 @@ export function saveFinding(dir: string, c: FuzzCase, o: CaseOutcome, campaign: 
     stack: o.stack?.split("\n").slice(0, 12).join("\n"),
     ms: Math.round(o.ms),
     memoryBytes: o.memoryBytes,
-    input,
-    inputPath: c.input.path,
-    weights: c.input.kind === "bytes" ? c.input.weights : undefined,
-  };
-  const file = join(dir, `${base}.finding.json`);
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  return file;
+  }, c.input);
 }
 
 export interface SavedFinding {
@@ -109,8 +120,9 @@ export function loadFindings(dir: string): SavedFinding[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".finding.json")).sort().map((f) => {
     const record = JSON.parse(readFileSync(join(dir, f), "utf8")) as FindingRecord;
-    const raw = readFileSync(join(dir, record.input));
-    const input: CaseInput = record.input.endsWith(".graph.json")
+    let raw = readFileSync(join(dir, record.input));
+    if (record.input.endsWith(".gz")) raw = gunzipSync(raw);
+    const input: CaseInput = record.input.replace(/\.gz$/, "").endsWith(".graph.json")
       ? { kind: "graph", graph: graphFromJson(raw.toString("utf8")), path: record.inputPath }
       : { kind: "bytes", bytes: new Uint8Array(raw), path: record.inputPath, weights: record.weights };
     return { file: join(dir, f), record, input };
