@@ -15,7 +15,7 @@ import type { Graph } from "../ir/types.js";
 import { deriveOpParams, type OpParams } from "../quant/op-params.js";
 import { VERSION } from "../version.js";
 import { emitCmsisNn, type CmsisCore } from "./cmsis-nn/index.js";
-import { checkCompilable, ioInfo, ioPointerType } from "./model-info.js";
+import { checkCompilable, checkMcuArena, ioInfo, ioPointerType } from "./model-info.js";
 import { checkPrefix, commentText, DEFAULT_PREFIX } from "./names.js";
 import type { ArenaLayout } from "./plan.js";
 import { emitPortable } from "./portable/index.js";
@@ -131,6 +131,7 @@ export function compileWithParams(graph: Graph, params: readonly OpParams[], opt
     plainArenaBytes = r.arenaBytes;
     layers = r.layers.map((l) => ({ ...l, inPlaceRel: null }));
   }
+  checkMcuArena(arenaBytes);
   const header = render("model.h.hbs", {
     ...common,
     PREFIX: prefix.toUpperCase(),
