@@ -53,6 +53,17 @@ describe.skipIf(problem !== undefined)("generated C on emulated Cortex-M", () =>
     });
   }
 
+  it("the portable output compiles warning-free at every optimisation level (the asm paths need -O1 or more)", () => {
+    const { gcc } = findToolchain();
+    const r = compileModel(loadFixtureModel("person_detect"), { prefix: "pd" });
+    const dir = join(work, "levels");
+    execFileSync("mkdir", ["-p", dir]);
+    for (const f of r.files) writeFileSync(join(dir, f.name), f.contents);
+    for (const level of ["-O0", "-Os", "-O3"]) {
+      execFileSync(gcc, ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-std=c99", level, "-Wall", "-Wextra", "-Werror", "-Wconversion", "-DMN_PROFILE_LAYERS", "-c", join(dir, r.sourceFile), "-o", join(dir, "model.o")], { stdio: "pipe" });
+    }
+  });
+
   it("the CMSIS-NN backend's output compiles warning-free for Cortex-M4 against the API declarations", () => {
     const { gcc } = findToolchain();
     for (const model of GOLDEN_MODELS) {

@@ -17,7 +17,7 @@ import type { DepthwiseConvParams } from "../../quant/op-params.js";
 import { cArrayBody, cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
 import { indent, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
-import { channelTable, channelWords, planRequant, requantCode } from "./requant.js";
+import { channelTable, channelWords, planRequant, requantCode, type RequantPlan } from "./requant.js";
 
 /** Bytes the row window may take beyond the rows one output row needs. */
 const WINDOW_BUDGET = 2048;
@@ -111,7 +111,8 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
         // Every partial sum starts from the folded bias: bound it by |bias| + |off|·Σ|w| + 128·Σ|w|.
         bounds.push(Math.abs(b0) + Math.abs(off) * sa + 128 * sa);
       }
-      const rq = planRequant(p.multiplier, p.shift, bounds, p.output_offset, p.activation);
+      // Multipliers and shifts always per channel in the table: the DSP pixel loop reads them from there.
+      const rq = planRequant(p.multiplier, p.shift, bounds, p.output_offset, p.activation, true);
       const rqc = requantCode(fn, rq);
       const data: string[] = [`/* DEPTHWISE_CONV_2D ${fd.h}x${fd.w}/${p.stride.h}x${p.stride.w}, ${C} ch x${M}; window of ${g.nb} rows x ${g.wp}; requant ${rq.mode} */`];
       data.push(`static const int8_t ${fn}_w[${w.length}] = {\n${cArrayBody(w, cInt32, 16)}\n};`);
@@ -200,6 +201,13 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
         "}",
       ];
       if (od.w % U !== 0) pixelLoop.push("{", ...outCode(1).map((l) => `  ${l}`), "}");
+      // With the DSP extension (GCC-compatible compilers), the pixel loop as one instruction sequence with
+      // every weight and requantisation constant in a register: 21 instructions per output for a 3×3
+      // kernel, where compiled C spills (the loop needs 13 registers). Same arithmetic as the C loop.
+      const asm = dspPixelLoop(pairs, singles, rq, step, cout, od.w);
+      if (asm) {
+        pixelLoop.splice(0, pixelLoop.length, `int8_t *o = out + ((b * ${od.h} + oy) * ${od.w}) * ${cout} + oc;`, "#if MN_ASM", ...asm, "#else", ...pixelLoop.slice(1), "#endif");
+      }
       const rewind = g.nb < g.vr;
       const zp = cInt32(-off);
       const loadRow = (vExpr: string, ind: string): string[] => {
@@ -272,4 +280,58 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
       return { data: data.join("\n"), code: `${rqc}\n\n${L.join("\n")}`, call: `${fn}();` };
     },
   };
+}
+
+/**
+ * The DSP pixel loop of a depthwise layer as GCC extended asm (lines of C), or null when it does not apply:
+ * the "right" requantisation with the plain int8 clamp, at most 5 weight registers (a 3×3 kernel), and
+ * offsets the addressing modes reach.
+ */
+function dspPixelLoop(pairs: readonly Tap[], singles: readonly Tap[], rq: RequantPlan, step: number, cout: number, ow: number): string[] | null {
+  const wRegs = pairs.length + Math.ceil(singles.length / 2);
+  if (rq.mode !== "right" || rq.uniform || rq.act.min !== -128 || rq.act.max !== 127 || wRegs > 5) return null;
+  const maxOff = Math.max(0, ...pairs.map((t) => t.off), ...singles.map((t) => t.off));
+  const round = 1 + 2 * rq.zp;
+  // Runs of up to CHUNK outputs are straight-line code; a C loop steps over the chunks. The channel's bias,
+  // multiplier and shift are read from its table row, so the statement needs 11 registers (the weights,
+  // the bias, the window, output and table pointers, two scratch) — few enough for any optimisation level.
+  const CHUNK = 8;
+  const chunk = Math.min(ow, CHUNK);
+  if (maxOff + (chunk - 1) * step > 4095 || (chunk - 1) * cout > 4095 || Math.abs(round) > 4095) return null;
+  const block = (n: number): string[] => {
+    const ins: string[] = [];
+    for (let x = 0; x < n; x++) {
+      const base = x * step;
+      let first = true;
+      const acc = (): string => (first ? "%[b0]" : "%[acc]");
+      pairs.forEach((t, i) => {
+        ins.push(`ldr %[t], [%[q], #${base + t.off}]`, `smlad %[acc], %[wp${i}], %[t], ${acc()}`);
+        first = false;
+      });
+      singles.forEach((t, i) => {
+        const half = i % 2 === 0 ? "b" : "t";
+        ins.push(`ldrsh %[t], [%[q], #${base + t.off}]`, `smla${half}b %[acc], %[ws${Math.floor(i / 2)}], %[t], ${acc()}`);
+        first = false;
+      });
+      ins.push("lsl %[acc], %[acc], #1", "ldr %[t], [%[cq], #4]", "smmulr %[acc], %[acc], %[t]");
+      if (!rq.negClamps) ins.push("add %[acc], %[acc], %[acc], asr #31");
+      ins.push("ldr %[t], [%[cq], #8]", "asr %[acc], %[acc], %[t]");
+      ins.push(round >= 0 ? `add %[acc], %[acc], #${round}` : `sub %[acc], %[acc], #${-round}`);
+      ins.push("ssat %[acc], #8, %[acc], asr #1", `strb %[acc], [%[o], #${x * cout}]`);
+    }
+    const weights = [...pairs.map((_, i) => `[wp${i}] "r"(wp${i})`), ...Array.from({ length: Math.ceil(singles.length / 2) }, (_, i) => `[ws${i}] "r"(ws${i})`)];
+    return [
+      "__asm__ volatile(",
+      ...ins.map((l) => `  "${l}\\n\\t"`),
+      `  : [acc] "=&r"(acc_), [t] "=&r"(t_)`,
+      `  : [q] "r"(q), [o] "r"(o), [cq] "r"(cq), [b0] "r"(b0), ${weights.join(", ")}`,
+      '  : "cc", "memory");',
+    ];
+  };
+  const full = Math.floor(ow / chunk);
+  const rest = ow - full * chunk;
+  const L: string[] = ["{", "  const int8_t *q = base;", "  int32_t acc_, t_, k_;", `  for (k_ = 0; k_ < ${full}; k_++, q += ${chunk * step}, o += ${chunk * cout}) {`, ...block(chunk).map((l) => `    ${l}`), "  }"];
+  if (rest > 0) L.push(...block(rest).map((l) => `  ${l}`));
+  L.push("}");
+  return L;
 }

@@ -31,9 +31,12 @@ export interface RequantPlan {
   negClamps: boolean;
 }
 
-/** Chooses the form. `bound[c]` is an upper bound on |acc| for channel c. */
-export function planRequant(mult: readonly number[], shift: readonly number[], bound: readonly number[], zp: number, act: ActivationRange): RequantPlan {
-  const uniform = mult.every((m) => m === mult[0]) && shift.every((s) => s === shift[0]);
+/**
+ * Chooses the form. `bound[c]` is an upper bound on |acc| for channel c. `perChannelTable` keeps per-channel
+ * multipliers and shifts in the table even when they are all equal (kernels that read them from there).
+ */
+export function planRequant(mult: readonly number[], shift: readonly number[], bound: readonly number[], zp: number, act: ActivationRange, perChannelTable = false): RequantPlan {
+  const uniform = !perChannelTable && mult.every((m) => m === mult[0]) && shift.every((s) => s === shift[0]);
   const allRight = shift.every((s) => s <= -1 && s >= -31);
   const allLeft = shift.every((s) => s >= 0 && s <= 30);
   const maxBound = Math.max(0, ...bound);
