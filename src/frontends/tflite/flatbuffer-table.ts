@@ -5,7 +5,7 @@
  * ("subgraphs[0].tensors[12].shape") and the byte position.
  */
 import { ByteBuffer } from "flatbuffers";
-import { inputError } from "../../errors.js";
+import { inputError, limitError } from "../../errors.js";
 
 /**
  * How much a reader may materialise (arrays, copies, decoded strings) from one file. FlatBuffers let many
@@ -137,9 +137,14 @@ export class FbTable {
     return { start, length };
   }
 
-  tables(slot: number, name: string): FbTable[] {
+  /**
+   * The tables of a vector field. `max` bounds the count before anything is materialised: one shared table
+   * offset repeated millions of times is a small file but millions of objects (a 20 MB file took 1.3 GB).
+   */
+  tables(slot: number, name: string, max = Infinity): FbTable[] {
     const v = this.vector(slot, name, 4, 64);
     if (!v) return [];
+    if (v.length > max) throw limitError(`${v.length} ${name.replace(/_/g, " ")} exceeds the limit of ${max}`, `${this.path}.${name}`);
     const out: FbTable[] = [];
     for (let i = 0; i < v.length; i++) {
       const ep = v.start + 4 * i;

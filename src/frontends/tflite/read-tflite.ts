@@ -21,7 +21,8 @@ interface OpCode {
 
 function readOpCodes(model: FbTable): OpCode[] {
   const S = Slot.OperatorCode;
-  return model.tables(Slot.Model.operatorCodes, "operator_codes").map((t) => {
+  // Converters store each (operator, version) once: there are never more codes than operators.
+  return model.tables(Slot.Model.operatorCodes, "operator_codes", LIMITS.maxOperators).map((t) => {
     const deprecated = t.int8(S.deprecatedBuiltinCode, "deprecated_builtin_code");
     const builtin = t.int32(S.builtinCode, "builtin_code");
     return { code: Math.max(deprecated, builtin), custom: t.string(S.customCode, "custom_code"), version: t.int32(S.version, "version", 1) };
@@ -49,8 +50,7 @@ function dtypeOf(code: number, where: string): DType {
 
 function readTensors(sub: FbTable, buffers: FbTable[]): Tensor[] {
   const S = Slot.Tensor;
-  const list = sub.tables(Slot.SubGraph.tensors, "tensors");
-  if (list.length > LIMITS.maxTensors) throw inputError(`${list.length} tensors exceeds the limit of ${LIMITS.maxTensors}`, "subgraphs[0].tensors");
+  const list = sub.tables(Slot.SubGraph.tensors, "tensors", LIMITS.maxTensors);
   return list.map((t, id) => {
     const name = t.string(S.name, "name");
     const where = name ? `tensor ${id} '${name}'` : `tensor ${id}`;
@@ -150,6 +150,10 @@ function readOperator(t: FbTable, index: number, opCodes: OpCode[]): Operator {
   }
 }
 
+/** Subgraphs (only the first is read) and metadata entries a file may have; real files have a handful. */
+const MAX_SUBGRAPHS = 1024;
+const MAX_METADATA = 1024;
+
 /** A FlatBuffer holding one empty table: root offset 8, table soffset → 4-byte vtable (len 4, size 4). */
 const EMPTY_TABLE = new Uint8Array([12, 0, 0, 0, 0, 0, 0, 0, 4, 0, 4, 0, 4, 0, 0, 0]);
 
@@ -165,15 +169,14 @@ export function readTflite(bytes: Uint8Array, fileName?: string): Graph {
     const version = model.uint32(Slot.Model.version, "version");
     if (version !== 3) throw inputError(`schema version ${version} is not supported (expected 3)`, "model.version");
     const opCodes = readOpCodes(model);
-    const subgraphs = model.tables(Slot.Model.subgraphs, "subgraphs");
+    const subgraphs = model.tables(Slot.Model.subgraphs, "subgraphs", MAX_SUBGRAPHS);
     const sub = subgraphs[0];
     if (!sub) throw inputError("the model has no subgraphs", "model.subgraphs");
-    const buffers = model.tables(Slot.Model.buffers, "buffers");
+    const buffers = model.tables(Slot.Model.buffers, "buffers", LIMITS.maxTensors + MAX_METADATA + 1);
     const tensors = readTensors(sub, buffers);
-    const opTables = sub.tables(Slot.SubGraph.operators, "operators");
-    if (opTables.length > LIMITS.maxOperators) throw inputError(`${opTables.length} operators exceeds the limit of ${LIMITS.maxOperators}`, "subgraphs[0].operators");
+    const opTables = sub.tables(Slot.SubGraph.operators, "operators", LIMITS.maxOperators);
     const operators = opTables.map((t, i) => readOperator(t, i, opCodes));
-    const metadata: MetadataEntry[] = model.tables(Slot.Model.metadata, "metadata").map((m, i) => {
+    const metadata: MetadataEntry[] = model.tables(Slot.Model.metadata, "metadata", MAX_METADATA).map((m, i) => {
       const name = m.string(Slot.Metadata.name, "name");
       const bi = m.uint32(Slot.Metadata.buffer, "buffer");
       const buf = buffers[bi];
