@@ -59,12 +59,14 @@ describe.skipIf(!cc)("generated C on the host", () => {
     });
   }
 
-  it("kws without in-place layers is bit-exact too", () => {
+  it("kws without in-place layers, and with wide weights, is bit-exact too", () => {
     const graph = loadFixtureModel("kws_ref_model");
     const golden = loadGolden("kws_ref_model");
-    const r = compileModel(graph, { prefix: "kws", inPlace: false });
-    const out = int8(runHost(buildHost(r, { outDir: join(work, "kws-plain-plan") }), bytesOf(golden.inputs[0]!.data)));
-    expect(describeMismatch(golden.outputs[0]!.data, out)).toBeNull();
+    for (const [name, opts] of [["plain-plan", { inPlace: false }], ["wide", { wideWeights: true }]] as const) {
+      const r = compileModel(graph, { prefix: "kws", ...opts });
+      const out = int8(runHost(buildHost(r, { outDir: join(work, `kws-${name}`) }), bytesOf(golden.inputs[0]!.data)));
+      expect(describeMismatch(golden.outputs[0]!.data, out), name).toBeNull();
+    }
   });
 
   it("a model with hostile tensor and model names compiles warning-free and computes the same output", () => {

@@ -53,6 +53,24 @@ describe.skipIf(problem !== undefined)("generated C on emulated Cortex-M", () =>
     });
   }
 
+  it("wide weights (int16 pairs in flash): kws and ad01 bit-exact on Cortex-M4 with fewer instructions", () => {
+    for (const model of ["kws_ref_model", "ad01_int8"]) {
+      const golden = loadGolden(model);
+      const input = golden.inputs[0]!.data;
+      const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      const counts: number[] = [];
+      for (const wideWeights of [false, true]) {
+        const r = compileModel(loadFixtureModel(model), { prefix: "m", wideWeights });
+        const fw = buildMcu(r, { core: "cortex-m4", outDir: join(work, `${model}-wide-${wideWeights}`) });
+        const run = runMcu(fw, bytes, { countInstructions: true });
+        const m = firstMismatch(golden.outputs[0]!.data, new Int8Array(run.output.buffer, run.output.byteOffset, run.output.byteLength));
+        expect(m, `${model} wide ${wideWeights}`).toBeNull();
+        counts.push(run.instructions!.inference);
+      }
+      expect(counts[1]!).toBeLessThan(0.95 * counts[0]!);
+    }
+  });
+
   it("the portable output compiles warning-free at every optimisation level (the asm paths need -O1 or more)", () => {
     const { gcc } = findToolchain();
     const r = compileModel(loadFixtureModel("person_detect"), { prefix: "pd" });

@@ -40,6 +40,11 @@ export interface CompileOptions {
   core?: CodegenCore;
   /** Portable backend: let layers write their output over a dying input (default true). */
   inPlace?: boolean;
+  /**
+   * Portable backend: store conv and fully-connected weights as int16 pairs (twice their flash) so the inner
+   * loops feed SMLAD without unpacking — about a fifth fewer instructions in those layers. Default false.
+   */
+  wideWeights?: boolean;
   /** Arena planner name (default TFLM's greedy-by-size). */
   planner?: string;
   /** A name for the model in comments (e.g. the input file name); the graph's name otherwise. */
@@ -118,7 +123,7 @@ export function compileWithParams(graph: Graph, params: readonly OpParams[], opt
   let layers: CompiledLayer[];
   let layout: ArenaLayout | undefined;
   if (backend === "portable") {
-    const r = emitPortable(graph, params, { ...common, inPlace: opts.inPlace ?? true, planner: opts.planner });
+    const r = emitPortable(graph, params, { ...common, inPlace: opts.inPlace ?? true, wideWeights: opts.wideWeights === true, planner: opts.planner });
     source = r.source;
     arenaBytes = r.layout.total;
     plainArenaBytes = r.layout.plainTotal;

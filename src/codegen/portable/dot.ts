@@ -28,25 +28,32 @@ export function unrollPlan(steps: number): UnrollPlan {
 }
 
 /**
- * Interleaves padded rows (`rows` × `k4` int8 values, row-major) into the block layout, per group of
- * `rowsPerGroup` rows (conv groups are laid out independently).
+ * The weight words of padded rows (`rows` × `k4` int8 values, row-major), interleaved per step within blocks
+ * of `g` rows, per group of `rowsPerGroup` rows (conv groups are laid out independently). A row's words per
+ * step: one word of 4 int8 values, or with `wide` the int16 pairs (w0, w2), (w1, w3).
  */
-export function blockLayout(padded: Int8Array, rows: number, k4: number, g: number, rowsPerGroup: number): Int8Array {
-  const out = new Int8Array(padded.length);
+export function weightLayout(padded: Int8Array, rows: number, k4: number, g: number, rowsPerGroup: number, wide: boolean): number[] {
   const steps = k4 / 4;
+  const per = wide ? 2 : 1;
+  const rowWords = (r: number): number[] => {
+    const out: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const v = (j: number): number => padded[r * k4 + 4 * s + j]!;
+      if (wide) out.push((((v(0) & 0xffff) | (v(2) << 16)) >>> 0), (((v(1) & 0xffff) | (v(3) << 16)) >>> 0));
+      else out.push((((v(0) & 0xff) | ((v(1) & 0xff) << 8) | ((v(2) & 0xff) << 16) | ((v(3) & 0xff) << 24)) >>> 0));
+    }
+    return out;
+  };
+  const words: number[] = [];
   for (let r0 = 0; r0 < rows; r0 += rowsPerGroup) {
     const nb = Math.floor(rowsPerGroup / g);
     for (let b = 0; b < nb; b++) {
-      const base = (r0 + b * g) * k4;
-      for (let s = 0; s < steps; s++) {
-        for (let r = 0; r < g; r++) {
-          for (let j = 0; j < 4; j++) out[base + (s * g + r) * 4 + j] = padded[(r0 + b * g + r) * k4 + 4 * s + j]!;
-        }
-      }
+      const block = Array.from({ length: g }, (_, r) => rowWords(r0 + b * g + r));
+      for (let s = 0; s < steps; s++) for (let r = 0; r < g; r++) for (let k = 0; k < per; k++) words.push(block[r]![s * per + k]!);
     }
-    for (let r = r0 + nb * g; r < r0 + rowsPerGroup; r++) out.set(padded.subarray(r * k4, (r + 1) * k4), r * k4);
+    for (let r = r0 + nb * g; r < r0 + rowsPerGroup; r++) words.push(...rowWords(r));
   }
-  return out;
+  return words;
 }
 
 export type StepKind = "2x2" | "1x2" | "1x4";
@@ -54,13 +61,14 @@ export type StepKind = "2x2" | "1x2" | "1x4";
 /**
  * The C statements of one block's inner product: `steps` steps of MN_STEP_2X2 (2 pixels × 2 rows, paired
  * columns), MN_STEP_1X2 (the first pixel of paired columns × 2 rows) or MN_STEP_1X4 (1 column × 4 rows),
- * from column pointer `c` and weight pointer `w`, into the named accumulators.
+ * from column pointer `c` and weight pointer `w`, into the named accumulators; MN_WSTEP_* with `wide`
+ * weights (int16 pairs, two words per row and step).
  */
-export function blockSteps(kind: StepKind, steps: number, c: string, w: string, accs: string[]): string {
+export function blockSteps(kind: StepKind, steps: number, c: string, w: string, accs: string[], wide = false): string {
   const plan = unrollPlan(steps);
   const colBytes = kind === "1x4" ? 8 : 16; // per step
-  const wBytes = kind === "1x4" ? 16 : 8;
-  const macro = kind === "2x2" ? "MN_STEP_2X2" : kind === "1x2" ? "MN_STEP_1X2" : "MN_STEP_1X4";
+  const wBytes = (kind === "1x4" ? 16 : 8) * (wide ? 2 : 1);
+  const macro = `MN_${wide ? "W" : ""}STEP_${kind === "2x2" ? "2X2" : kind === "1x2" ? "1X2" : "1X4"}`;
   const stepAt = (cp: string, wp: string, s: number): string => `${macro}(${cp}, ${wp}, ${colBytes * s}, ${wBytes * s}, ${accs.join(", ")});`;
   if (plan.full) {
     const lines: string[] = [];

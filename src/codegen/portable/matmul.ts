@@ -13,9 +13,9 @@ import { PORTABLE_MAX_UNPACK_UNROLL } from "../../analysis/code-size.js";
 import { int32Data, int8Data } from "../../ir/tensor-data.js";
 import type { Graph, Tensor } from "../../ir/types.js";
 import type { ConvParams, FullyConnectedParams } from "../../quant/op-params.js";
-import { cArrayBody, cInt32, cUint32, packInt8Words } from "../c-format.js";
+import { cArrayBody, cInt32, cUint32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
-import { blockLayout, blockSteps, unrollPlan } from "./dot.js";
+import { blockSteps, unrollPlan, weightLayout } from "./dot.js";
 import { indent, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
 import { channelTable, channelWords, maxAbsOffsetInput, planRequant, requantCode, type RequantPlan } from "./requant.js";
 
@@ -33,6 +33,8 @@ interface MatmulGeometry {
   filterOffset: number;
   /** Pixels per main block (2: pairs of pixels, interleaved columns; 1: single rows, 4-row weight blocks). */
   P: 1 | 2;
+  /** Weights stored as int16 pairs (twice the flash, fewer instructions). */
+  wide: boolean;
 }
 
 /** Rows per weight block and column interleave for a main-block width P. */
@@ -44,7 +46,7 @@ function weightWords(filter: Tensor, geo: MatmulGeometry): number[] {
   const w = int8Data(filter);
   const padded = new Int8Array(geo.cout * geo.k4);
   for (let o = 0; o < geo.cout; o++) padded.set(w.subarray(o * geo.k, (o + 1) * geo.k), o * geo.k4);
-  return packInt8Words(blockLayout(padded, geo.cout, geo.k4, blockShape(geo.P).G, geo.ocn));
+  return weightLayout(padded, geo.cout, geo.k4, blockShape(geo.P).G, geo.ocn, geo.wide);
 }
 
 /** |acc| bound per output channel: |bias| + Σ|w|·max|x + input_offset| (+ the filter-offset term). */
@@ -64,7 +66,9 @@ function accBounds(filter: Tensor, bias: Int32Array | null, rowsOut: number, k: 
 function emitMatmul(ctx: EmitContext, geo: MatmulGeometry, filter: Tensor, biasT: Tensor | null, rq: RequantPlan, fill: string, comment: string): KernelCode {
   const { fn } = ctx;
   const steps = geo.k4 / 4;
-  const kw4 = steps; // words per weight row
+  const per = geo.wide ? 2 : 1; // weight words per row and step
+  const kw4 = steps * per; // words per weight row
+  const dot = geo.wide ? "mn_wdot" : "mn_dot";
   const { G, CI } = blockShape(geo.P);
   const dbl = rq.mode === "right";
   const words = weightWords(filter, geo);
@@ -97,14 +101,14 @@ function emitMatmul(ctx: EmitContext, geo: MatmulGeometry, filter: Tensor, biasT
     if (nb > 0) {
       L.push(`  for (; oc < oc0 + ${nb}; oc += 2, w += ${2 * kw4}, q += ${2 * W}) {`);
       L.push(`    int32_t a00 = ${init(0, 0)}, a01 = ${init(0, 1)}, a10 = ${init(1, 0)}, a11 = ${init(1, 1)};`);
-      L.push(indent(blockSteps("2x2", steps, "col", "w", ["a00", "a01", "a10", "a11"]), "    "));
+      L.push(indent(blockSteps("2x2", steps, "col", "w", ["a00", "a01", "a10", "a11"], geo.wide), "    "));
       L.push(`    ${store("o0", 0, "a00")} ${store("o0", 1, "a01")}`);
       L.push(`    ${store("o1", 0, "a10")} ${store("o1", 1, "a11")}`);
       L.push("  }");
     }
     if (tail > 0) {
-      L.push(`  ${store("o0", 0, `mn_dot(col, 4, w, 1, ${steps}, ${init(0, 0)})`)}`);
-      L.push(`  ${store("o1", 0, `mn_dot(col + 2, 4, w, 1, ${steps}, ${init(1, 0)})`)}`);
+      L.push(`  ${store("o0", 0, `${dot}(col, 4, w, ${per}, ${steps}, ${init(0, 0)})`)}`);
+      L.push(`  ${store("o1", 0, `${dot}(col + 2, 4, w, ${per}, ${steps}, ${init(1, 0)})`)}`);
     }
     L.push("}");
     return L.join("\n");
@@ -115,11 +119,11 @@ function emitMatmul(ctx: EmitContext, geo: MatmulGeometry, filter: Tensor, biasT
     if (nb > 0) {
       L.push(`  for (; oc < oc0 + ${nb}; oc += 2, w += ${2 * kw4}, q += ${2 * W}) {`);
       L.push(`    int32_t a0 = ${init(0, 0)}, a1 = ${init(0, 1)};`);
-      L.push(indent(blockSteps("1x2", steps, "col", "w", ["a0", "a1"]), "    "));
+      L.push(indent(blockSteps("1x2", steps, "col", "w", ["a0", "a1"], geo.wide), "    "));
       L.push(`    ${store("o0", 0, "a0")} ${store("o0", 1, "a1")}`);
       L.push("  }");
     }
-    if (tail > 0) L.push(`  ${store("o0", 0, `mn_dot(col, 4, w, 1, ${steps}, ${init(0, 0)})`)}`);
+    if (tail > 0) L.push(`  ${store("o0", 0, `${dot}(col, 4, w, ${per}, ${steps}, ${init(0, 0)})`)}`);
     L.push("}");
     return L.join("\n");
   };
@@ -129,12 +133,12 @@ function emitMatmul(ctx: EmitContext, geo: MatmulGeometry, filter: Tensor, biasT
     if (nb > 0) {
       L.push(`  for (; oc < oc0 + ${nb}; oc += 4, w += ${4 * kw4}, q += ${4 * W}) {`);
       L.push(`    int32_t a0 = ${init(0, 0)}, a1 = ${init(0, 1)}, a2 = ${init(0, 2)}, a3 = ${init(0, 3)};`);
-      L.push(indent(blockSteps("1x4", steps, "col", "w", ["a0", "a1", "a2", "a3"]), "    "));
+      L.push(indent(blockSteps("1x4", steps, "col", "w", ["a0", "a1", "a2", "a3"], geo.wide), "    "));
       L.push(`    ${store("o0", 0, "a0")} ${store("o0", 1, "a1")} ${store("o0", 2, "a2")} ${store("o0", 3, "a3")}`);
       L.push("  }");
     }
     if (tail > 0) {
-      L.push(`  for (; oc < oc0 + ${geo.ocn}; oc++, w += ${kw4}, q += ${W}) ${store("o0", 0, `mn_dot(col, 2, w, 1, ${steps}, ${init(0, 0)})`)}`);
+      L.push(`  for (; oc < oc0 + ${geo.ocn}; oc++, w += ${kw4}, q += ${W}) ${store("o0", 0, `${dot}(col, 2, w, ${per}, ${steps}, ${init(0, 0)})`)}`);
     }
     L.push("}");
     return L.join("\n");
@@ -220,7 +224,7 @@ function zeroRun(col: string, ci: number, k0: string, n: number, ind: string, al
   return `${ind}mn_col_zero(${col}, ${ci}, ${k0}, ${n});`;
 }
 
-export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
+export function convKernel(graph: Graph, p: ConvParams, opts: { wide?: boolean } = {}): PortableKernel {
   const { input_dims: id, filter_dims: fd, output_dims: od } = p;
   const filter = graph.tensors[p.tensors.filter]!;
   const biasT = p.tensors.bias >= 0 ? graph.tensors[p.tensors.bias]! : null;
@@ -237,6 +241,7 @@ export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
     inputOffset: p.input_offset,
     filterOffset: 0,
     P: 2,
+    wide: opts.wide === true,
   };
   const pointwise = fd.h === 1 && fd.w === 1 && p.padding.h === 0 && p.padding.w === 0 && groups === 1;
   const contiguous = pointwise && p.stride.h === 1 && p.stride.w === 1;
@@ -343,7 +348,7 @@ export function convKernel(graph: Graph, p: ConvParams): PortableKernel {
   };
 }
 
-export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams): PortableKernel {
+export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams, opts: { wide?: boolean } = {}): PortableKernel {
   const filter = graph.tensors[p.tensors.filter]!;
   const biasT = p.tensors.bias >= 0 ? graph.tensors[p.tensors.bias]! : null;
   const k = p.accum_depth;
@@ -359,6 +364,7 @@ export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams): Por
     inputOffset: p.input_offset,
     filterOffset,
     P: p.batches >= 2 ? 2 : 1,
+    wide: opts.wide === true,
   };
   const schedule = () => {
     const sb = new ScheduleBuilder(p.batches * k, p.batches * p.output_depth);
