@@ -25,7 +25,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 /**
  * Builds a folder atomically: `fill` writes into a fresh temporary folder beside `dir`; on success the
- * previous `dir` (if any) is replaced, on failure the temporary folder is removed and the error rethrown.
+ * previous `dir` (if any) is replaced, on failure the temporary folder is removed, a previous `dir` is left
+ * (or put back) in place, and the error rethrown. Callers decide whether an existing `dir` may be replaced.
  */
 export function writeDirAtomic(dir: string, fill: (tmpDir: string) => void): void {
   const parent = dirname(dir);
@@ -41,15 +42,24 @@ export function writeDirAtomic(dir: string, fill: (tmpDir: string) => void): voi
   } catch (e) {
     throw ioError(dir, e);
   }
+  let old: string | null = null;
   try {
     fill(tmp);
-    const old = existsSync(dir) ? `${tmp}.old` : null;
+    old = existsSync(dir) ? `${tmp}.old` : null;
     if (old) renameSync(dir, old);
     renameSync(tmp, dir);
-    if (old) rmSync(old, { recursive: true, force: true });
   } catch (e) {
+    // The previous output goes back where it was if it had already been moved aside.
+    if (old && existsSync(old) && !existsSync(dir)) {
+      try {
+        renameSync(old, dir);
+      } catch {
+        // Nothing more can be done; the error below names the folder.
+      }
+    }
     rmSync(tmp, { recursive: true, force: true });
     if (e instanceof MicronetsError) throw e;
     throw ioError(dir, e);
   }
+  if (old) rmSync(old, { recursive: true, force: true });
 }

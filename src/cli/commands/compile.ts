@@ -1,8 +1,8 @@
 import { basename, join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { loadTarget } from "../../analysis/targets.js";
 import { BACKENDS, compileModel, prefixFromName, type Backend, type CodegenCore } from "../../codegen/index.js";
-import { usageError } from "../../errors.js";
+import { MicronetsError, usageError } from "../../errors.js";
 import { loadModelFile } from "../../frontends/load-model.js";
 import { writeDirAtomic } from "../../io/atomic-write.js";
 import { thousands } from "../../report/format.js";
@@ -44,6 +44,7 @@ export const compileCommand: Command = {
     }, { min: 1, max: 1, names: "the model file" });
     const outDir = stringOpt(p, "out");
     if (!outDir) throw usageError("compile: -o/--out <dir> is required");
+    refuseForeignFolder(outDir);
     const backend = (stringOpt(p, "kernels") ?? "portable") as Backend;
     if (!BACKENDS.includes(backend)) throw usageError(`compile: --kernels must be ${BACKENDS.join(" or ")}, got '${backend}'`);
     if (stringOpt(p, "target") && stringOpt(p, "core")) throw usageError("compile: give --target or --core, not both");
@@ -68,3 +69,19 @@ export const compileCommand: Command = {
     return 0;
   },
 };
+
+/** Files an earlier `micronets compile` writes (any prefix). */
+const COMPILE_OUTPUT = /^[A-Za-z][A-Za-z0-9_]*_model\.[ch]$/;
+
+/**
+ * -o replaces the folder as a whole (atomically), so it must be new, empty, or an earlier compile output:
+ * never a file or a folder holding other work (a mistyped `-o src` must not delete a source tree).
+ */
+function refuseForeignFolder(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new MicronetsError("io", "exists and is not a folder; -o names the folder to write the C files into", { file: out });
+  const foreign = readdirSync(out).filter((f) => !COMPILE_OUTPUT.test(f));
+  if (foreign.length > 0) {
+    throw new MicronetsError("io", `exists and holds files other than an earlier \`micronets compile\` output (e.g. '${foreign.sort()[0]}'); -o replaces the whole folder, so give a new or empty one`, { file: out });
+  }
+}
