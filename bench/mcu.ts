@@ -51,6 +51,8 @@ export interface McuBenchRow {
   /** estimateFlash with the portable backend's code model. */
   portableFlash: { estimate: number; errorPct: number };
   stackBytes: number;
+  /** The same model compiled with wide (int16) weights: M4 instructions, model flash and its estimate. */
+  wide: { inference: number; perMac: number; modelFlash: number; estimate: number; errorPct: number };
 }
 
 function pct(estimate: number, measured: number): number {
@@ -94,6 +96,15 @@ export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBench
       const modelFlash = firmware.flash - baseline.flash;
       const modelSram = firmware.sram - baseline.sram;
       const portable = estimateFlash(graph, { backend: "portable" }).total;
+      // Wide weights: the same checks and measurements on the M4.
+      const rw = compileModel(graph, { prefix: "m", wideWeights: true });
+      const fwWide = buildMcu(rw, { core: "cortex-m4", outDir: join(work, `${model}-wide`) });
+      const runWide = runMcu(fwWide, bytes, { countInstructions: true });
+      const outWide = new Int8Array(runWide.output.buffer, runWide.output.byteOffset, runWide.output.byteLength);
+      if (outWide.some((v, i) => v !== expected[i])) throw new Error(`${model} with wide weights: output differs from TFLM's golden`);
+      const wideSize = mcuSize(buildMcu(rw, { core: "cortex-m4", outDir: join(work, `${model}-wide-size`), profileLayers: false }));
+      const wideFlash = wideSize.flash - baseline.flash;
+      const wideEstimate = estimateFlash(graph, { backend: "portable", wideWeights: true }).total;
       return {
         model,
         macs,
@@ -114,6 +125,13 @@ export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBench
         },
         portableFlash: { estimate: portable, errorPct: pct(portable, modelFlash) },
         stackBytes: m4.stackUsed,
+        wide: {
+          inference: runWide.instructions!.inference,
+          perMac: macs > 0 ? runWide.instructions!.inference / macs : 0,
+          modelFlash: wideFlash,
+          estimate: wideEstimate,
+          errorPct: pct(wideEstimate, wideFlash),
+        },
       };
     });
   } finally {
@@ -154,6 +172,15 @@ export function printMcuBench(rows: readonly McuBenchRow[]): void {
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(fmt(header));
   for (const row of table) console.log(fmt(row));
+  console.log("");
+  console.log("The same with wide weights (compileModel wideWeights: int16 weight pairs in flash, fewer instructions):");
+  const wh = ["model", "M4 instr", "instr/MAC M4", "flash (model)", "est. portable", "err"];
+  const wt = rows.map((r) => [r.model, th(r.wide.inference), r.wide.perMac.toFixed(3), th(r.wide.modelFlash), th(r.wide.estimate), signed(r.wide.errorPct)]);
+  const ww = wh.map((h, i) => Math.max(h.length, ...wt.map((row) => row[i]!.length)));
+  const wfmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(ww[i]!) : c.padStart(ww[i]!))).join("  ");
+  console.log(wfmt(wh));
+  for (const row of wt) console.log(wfmt(row));
+  console.log("");
   for (const r of rows) {
     console.log(`${r.model}: firmware text ${th(r.firmware.text)} data ${th(r.firmware.data)} bss ${th(r.firmware.bss)} (baseline ${th(r.baseline.text)}/${th(r.baseline.data)}/${th(r.baseline.bss)}), arena ${th(r.arenaBytes)}, stack ${th(r.stackBytes)} B`);
     console.log(`  M4 instructions per layer: ${r.m4.layers.map(th).join(" ")}`);

@@ -7,8 +7,9 @@
  * code; until then the flash estimate's code terms carry that uncertainty (the data terms are exact).
  */
 import { axisPadding } from "../ir/padding.js";
+import { activationRangeInt8 } from "../quant/activation-range.js";
 import { elementCount } from "../ir/tensor-data.js";
-import { dtypeSize, type Graph, type Operator, type Tensor } from "../ir/types.js";
+import { dtypeSize, type Activation, type Graph, type Operator, type Tensor } from "../ir/types.js";
 
 /** The kernel an operator runs: CMSIS-NN's dispatch (spec §5.3, DSP build without MVE), or the op itself. */
 export type KernelKind =
@@ -104,8 +105,9 @@ export function kernelKind(graph: Graph, op: Operator): KernelKind {
 // their shapes instead of being one kernel per kind. The generator's unrolling decisions live here (the code
 // generator imports them), and the byte figures below were fitted by least squares to arm-none-eabi-nm sizes
 // of the layer functions in Cortex-M4 builds (arm-none-eabi-gcc 12.2, -O2) of 18 models — the shared models,
-// the architecture fixtures with seeded weights and synthetic fully-connected chains, 333 layers.
-// Mean absolute error per layer: about 55 B (matrix kernels), 22 B (depthwise).
+// the architecture fixtures with seeded weights and synthetic fully-connected chains, 333 layers — then
+// corrected on whole linked images. Mean absolute error per layer: about 55 B (matrix kernels), 8 B
+// (depthwise); whole images of 13 models within 0.7 %.
 
 /** Steps (4 K-elements each) of a matrix kernel's inner product emitted straight-line up to this many. */
 export const PORTABLE_MAX_FULL_UNROLL = 24;
@@ -123,11 +125,17 @@ export function portableEmittedSteps(steps: number): number {
 
 /** Fitted code bytes of the portable backend (see above). */
 export const PORTABLE_CODE = {
-  /** Pixel-pair matrix kernels (conv, FC with ≥ 2 rows). */
+  /** Pixel-pair matrix kernels (conv, FC with ≥ 2 rows); step2/step1 per unrolled step. */
   pairs: { base: -390, mm2: 513, step2: 55.5, mm1: 262, step1: 43.3, blocked: -18, unpack: 65.4, unpackLoop: 291, kRest: 62.5, generalFill: 475, tailRow: 233, uniform: -131.5 },
+  /** The same with wide (int16) weights. */
+  pairsWide: { base: -386, mm2: 500, step2: 44.7, mm1: 265, step1: 30.8, blocked: -17.5, unpack: 66.2, unpackLoop: 283, kRest: 67.7, generalFill: 465, tailRow: 235, uniform: -139.3 },
   /** Single-row fully connected (4-row blocks). */
   rows: { base: 69, step4: 80.2, blocked: 69, unpack: 24.1, unpackLoop: 57, kRest: 91, tailRows: 68 },
-  depthwise: { base: 3, tap: 30.6, rowColumn: 12.3, rowLoop: 231, multiplier: -62 },
+  rowsWide: { base: 74, step4: 57.4, blocked: 76, unpack: 22.8, unpackLoop: 28.5, kRest: 78, tailRows: 81 },
+  /** Depthwise with the DSP pixel sequence (3×3-sized kernels, plain int8 clamp), per tap and output of a chunk. */
+  depthwise: { base: 253, tapOutput: 8.8, rowColumn: 6.9, rowLoop: 12, multiplier: -62, rewind: 180 },
+  /** Depthwise in C (larger kernels, other clamps). */
+  depthwiseC: { base: 3, tap: 30.6, rowColumn: 12.3, rowLoop: 231, multiplier: -62 },
   avgpool: 176,
   maxpool: 176,
   add: 95,
@@ -143,6 +151,11 @@ export const PORTABLE_CODE = {
   /** invoke(): the copies and one call per layer. */
   invokeBase: 40,
   invokePerLayer: 4,
+  /**
+   * Layer functions were measured out of line (profiling builds); in the linked image invoke() inlines them.
+   * Fitted on whole-image sizes (13 models × both weight layouts, relative least squares): per layer.
+   */
+  inlined: { layer: -18, depthwise: -162 },
   /** The C library's memset (window and padding fills) and memmove (PAD, CONCATENATION, window rewinds). */
   memset: 162,
   memmove: 254,
@@ -174,7 +187,8 @@ function uniformScales(t: Tensor | undefined): boolean {
  * Flash bytes the portable backend emits for `op`: its constant data (exact, with the 16-byte alignment of
  * the arrays) and its code (the fitted model).
  */
-export function portableLayerBytes(graph: Graph, op: Operator): PortableLayerBytes {
+export function portableLayerBytes(graph: Graph, op: Operator, opts: { wideWeights?: boolean } = {}): PortableLayerBytes {
+  const wide = opts.wideWeights === true;
   const out: PortableLayerBytes = { weightBytes: 0, biasBytes: 0, quantBytes: 0, otherBytes: 0, codeBytes: 0, uses: [] };
   const input = graph.tensors[op.inputs[0]!]!;
   const output = graph.tensors[op.outputs[0]!]!;
@@ -192,7 +206,7 @@ export function portableLayerBytes(graph: Graph, op: Operator): PortableLayerByt
       const k = filter.shape.slice(1).reduce((a, b) => a * b, 1);
       const k4 = align(k, 4);
       const steps = k4 / 4;
-      out.weightBytes = align(units * k4, 16);
+      out.weightBytes = align(units * k4 * (wide ? 2 : 1), 16);
       const uniform = uniformScales(filter);
       table(units, uniform);
       const npix = fc ? output.shape.slice(0, -1).reduce((a, b) => a * b, 1) : output.shape.slice(0, 3).reduce((a, b) => a * b, 1);
@@ -214,12 +228,12 @@ export function portableLayerBytes(graph: Graph, op: Operator): PortableLayerByt
       const unpackLoop = pointwise && n4 > PORTABLE_MAX_UNPACK_UNROLL ? 1 : 0;
       const ocn = units / groups;
       if (fc && npix < 2) {
-        const m = C.rows;
+        const m = wide ? C.rowsWide : C.rows;
         // The 4-row block loop exists only when there are 4 rows; left-over rows use one small loop.
         const blocks = ocn >= 4 ? 1 : 0;
         out.codeBytes = m.base + blocks * (m.step4 * emitted + m.blocked * blocked) + m.unpack * unpack + m.unpackLoop * unpackLoop + m.kRest * (k % 4 ? 1 : 0) + m.tailRows * (ocn % 4 ? 1 : 0);
       } else {
-        const m = C.pairs;
+        const m = wide ? C.pairsWide : C.pairs;
         const blocks = ocn >= 2 ? 1 : 0;
         const mm2 = npix >= 2 ? 1 : 0;
         const mm1 = npix % 2;
@@ -232,16 +246,34 @@ export function portableLayerBytes(graph: Graph, op: Operator): PortableLayerByt
       const filter = graph.tensors[op.inputs[1]!]!;
       const [, kh, kw, cout] = filter.shape as [number, number, number, number];
       out.weightBytes = align(kh * kw * cout, 4);
-      table(cout, uniformScales(filter));
-      const a = op.attrs as Conv2DLike & { depthMultiplier: number };
+      // The depthwise kernel keeps multiplier and shift per channel in its table, uniform or not.
+      table(cout, false);
+      const a = op.attrs as Conv2DLike & { depthMultiplier: number; activation: Activation };
       const [, , w] = input.shape as [number, number, number, number];
-      const ow = output.shape[2]!;
+      const [, oh, ow] = output.shape as [number, number, number, number];
       const padW = axisPadding(a.padding, w, kw, a.strideW, a.dilationW).before;
       const wp = (ow - 1) * a.strideW + (kw - 1) * a.dilationW + 1;
       const copyW = Math.max(0, Math.min(w, wp - padW));
-      const m = C.depthwise;
       const unrolled = copyW <= PORTABLE_MAX_ROW_UNROLL;
-      out.codeBytes = m.base + m.tap * kh * kw + (unrolled ? m.rowColumn * copyW : m.rowLoop) + (a.depthMultiplier > 1 ? m.multiplier : 0);
+      const pairs = a.dilationW === 1 ? kh * Math.floor(kw / 2) : 0;
+      const singles = kh * kw - 2 * pairs;
+      const q = output.quant;
+      const act = q ? activationRangeInt8(a.activation, q.scale[0]!, q.zeroPoint[0]!) : { min: -128, max: 127 };
+      // The DSP pixel sequence applies to kernels whose weights fit 5 registers, with the plain int8 clamp.
+      if (pairs + Math.ceil(singles / 2) <= 5 && act.min === -128 && act.max === 127) {
+        const m = C.depthwise;
+        const chunk = Math.min(ow, 8);
+        const outs = chunk + (ow > 8 ? ow % chunk : 0);
+        const rr = (kh - 1) * a.dilationH + 1;
+        const vr = (oh - 1) * a.strideH + rr;
+        const rb = wp * 2;
+        const nb = Math.min(vr, Math.max(rr + a.strideH, Math.floor(Math.max(2048, 2 * rr * rb) / rb)));
+        out.codeBytes = m.base + m.tapOutput * kh * kw * outs + (unrolled ? m.rowColumn * copyW : m.rowLoop) + (a.depthMultiplier > 1 ? m.multiplier : 0) + (nb < vr ? m.rewind : 0);
+        if (nb < vr) out.uses.push("memmove");
+      } else {
+        const m = C.depthwiseC;
+        out.codeBytes = m.base + m.tap * kh * kw + (unrolled ? m.rowColumn * copyW : m.rowLoop) + (a.depthMultiplier > 1 ? m.multiplier : 0);
+      }
       out.uses.push("memset");
       break;
     }
@@ -264,6 +296,7 @@ export function portableLayerBytes(graph: Graph, op: Operator): PortableLayerByt
       if (t?.constant) out.otherBytes += align(elementCount(t.shape) * dtypeSize(t.dtype), 16);
     }
   }
+  if (out.codeBytes > 0) out.codeBytes += op.type === "DEPTHWISE_CONV_2D" ? C.inlined.depthwise : C.inlined.layer;
   out.codeBytes = Math.max(0, Math.round(out.codeBytes));
   return out;
 }

@@ -57,15 +57,17 @@ export interface FlashOptions {
    * padded weight rows and per-channel tables, calibrated against arm-none-eabi-size).
    */
   backend?: "cmsis-nn" | "portable";
+  /** Portable backend: weights of the matrix kernels stored as int16 pairs (codegen's wideWeights). */
+  wideWeights?: boolean;
   /** Overrides of the code-size table (CMSIS-NN model). */
   codeSizes?: Partial<Omit<CodeSizeTable, "kernels">> & { kernels?: Partial<Record<KernelKind, number>> };
 }
 
 /** The portable backend's flash: exact data as the generator stores it, fitted code per layer. */
-function estimatePortableFlash(graph: Graph): FlashEstimate {
+function estimatePortableFlash(graph: Graph, wideWeights: boolean): FlashEstimate {
   const uses = new Set<"memset" | "memmove">();
   const layers: LayerFlash[] = graph.operators.map((op, index) => {
-    const b = portableLayerBytes(graph, op);
+    const b = portableLayerBytes(graph, op, { wideWeights });
     b.uses.forEach((u) => uses.add(u));
     return {
       index,
@@ -96,7 +98,7 @@ function estimatePortableFlash(graph: Graph): FlashEstimate {
 }
 
 export function estimateFlash(graph: Graph, opts: FlashOptions = {}): FlashEstimate {
-  if (opts.backend === "portable") return estimatePortableFlash(graph);
+  if (opts.backend === "portable") return estimatePortableFlash(graph, opts.wideWeights === true);
   const sizes: CodeSizeTable = {
     kernels: { ...DEFAULT_CODE_SIZES.kernels, ...opts.codeSizes?.kernels },
     perLayerCall: opts.codeSizes?.perLayerCall ?? DEFAULT_CODE_SIZES.perLayerCall,

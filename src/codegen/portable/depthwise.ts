@@ -204,9 +204,19 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
       // With the DSP extension (GCC-compatible compilers), the pixel loop as one instruction sequence with
       // every weight and requantisation constant in a register: 21 instructions per output for a 3×3
       // kernel, where compiled C spills (the loop needs 13 registers). Same arithmetic as the C loop.
-      const asm = dspPixelLoop(pairs, singles, rq, step, cout, od.w);
+      const asm = dspPixelLoop(fn, pairs, singles, rq, step, cout, od.w);
       if (asm) {
-        pixelLoop.splice(0, pixelLoop.length, `int8_t *o = out + ((b * ${od.h} + oy) * ${od.w}) * ${cout} + oc;`, "#if MN_ASM", ...asm, "#else", ...pixelLoop.slice(1), "#endif");
+        const wk = [...pairs.map((_, i) => `wp${i}`), ...Array.from({ length: Math.ceil(singles.length / 2) }, (_, i) => `ws${i}`)];
+        pixelLoop.splice(
+          0,
+          pixelLoop.length,
+          `int8_t *o = out + ((b * ${od.h} + oy) * ${od.w}) * ${cout} + oc;`,
+          "#if MN_ASM",
+          `{ const int32_t wk[${wk.length}] = { ${wk.join(", ")} }; ${fn}_row(base, o, cq, wk); (void)b0; }`,
+          "#else",
+          ...pixelLoop.slice(1),
+          "#endif",
+        );
       }
       const rewind = g.nb < g.vr;
       const zp = cInt32(-off);
@@ -277,7 +287,8 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
       L.push("    }");
       L.push("  }");
       L.push("}");
-      return { data: data.join("\n"), code: `${rqc}\n\n${L.join("\n")}`, call: `${fn}();` };
+      const rowFn = asm ? `#if MN_ASM\n${asm.join("\n")}\n#endif\n\n` : "";
+      return { data: data.join("\n"), code: `${rqc}\n\n${rowFn}${L.join("\n")}`, call: `${fn}();` };
     },
   };
 }
@@ -287,14 +298,14 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
  * the "right" requantisation with the plain int8 clamp, at most 5 weight registers (a 3×3 kernel), and
  * offsets the addressing modes reach.
  */
-function dspPixelLoop(pairs: readonly Tap[], singles: readonly Tap[], rq: RequantPlan, step: number, cout: number, ow: number): string[] | null {
+function dspPixelLoop(fn: string, pairs: readonly Tap[], singles: readonly Tap[], rq: RequantPlan, step: number, cout: number, ow: number): string[] | null {
   const wRegs = pairs.length + Math.ceil(singles.length / 2);
-  if (rq.mode !== "right" || rq.uniform || rq.act.min !== -128 || rq.act.max !== 127 || wRegs > 5) return null;
+  if (rq.mode !== "right" || rq.act.min !== -128 || rq.act.max !== 127 || wRegs > 5) return null;
   const maxOff = Math.max(0, ...pairs.map((t) => t.off), ...singles.map((t) => t.off));
   const round = 1 + 2 * rq.zp;
-  // Runs of up to CHUNK outputs are straight-line code; a C loop steps over the chunks. The channel's bias,
-  // multiplier and shift are read from its table row, so the statement needs 11 registers (the weights,
-  // the bias, the window, output and table pointers, two scratch) — few enough for any optimisation level.
+  // Runs of up to CHUNK outputs are straight-line code; a loop steps over the chunks. The channel's
+  // multiplier and shift are read from its table row; the statement needs 11 registers. It lives in a
+  // function of its own (not inlined) so nothing else competes for registers wherever the layer is inlined.
   const CHUNK = 8;
   const chunk = Math.min(ow, CHUNK);
   if (maxOff + (chunk - 1) * step > 4095 || (chunk - 1) * cout > 4095 || Math.abs(round) > 4095) return null;
@@ -330,7 +341,17 @@ function dspPixelLoop(pairs: readonly Tap[], singles: readonly Tap[], rq: Requan
   };
   const full = Math.floor(ow / chunk);
   const rest = ow - full * chunk;
-  const L: string[] = ["{", "  const int8_t *q = base;", "  int32_t acc_, t_, k_;", `  for (k_ = 0; k_ < ${full}; k_++, q += ${chunk * step}, o += ${chunk * cout}) {`, ...block(chunk).map((l) => `    ${l}`), "  }"];
+  const wNames = [...pairs.map((_, i) => `wp${i}`), ...Array.from({ length: Math.ceil(singles.length / 2) }, (_, i) => `ws${i}`)];
+  const L: string[] = [
+    `/* One output row of one channel: ${ow} outputs, window row pointer q, weights wk, channel table row cq. */`,
+    `static __attribute__((noinline)) void ${fn}_row(const int8_t *q, int8_t *o, const int32_t *cq, const int32_t *wk) {`,
+    `  const int32_t ${wNames.map((n, i) => `${n} = wk[${i}]`).join(", ")};`,
+    "  const int32_t b0 = cq[0];",
+    "  int32_t acc_, t_, k_;",
+    `  for (k_ = 0; k_ < ${full}; k_++, q += ${chunk * step}, o += ${chunk * cout}) {`,
+    ...block(chunk).map((l) => `    ${l}`),
+    "  }",
+  ];
   if (rest > 0) L.push(...block(rest).map((l) => `  ${l}`));
   L.push("}");
   return L;
