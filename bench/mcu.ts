@@ -5,6 +5,9 @@
  * model — against the analysis's estimates, and SRAM against TFLite Micro's measured arena_used_bytes.
  * Every run is checked bit-exact against TFLM's golden output first.
  *
+ * With MICRONETS_CMSIS_NN_DIR naming a CMSIS-NN checkout, the CMSIS-NN backend is also linked against the
+ * real library and measured, for comparison.
+ *
  * `benchMcu()` returns the figures; `printMcuBench()` prints the table; `node dist/bench/mcu.js` does both.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { analyzeGraph } from "../src/analysis/analyze.js";
 import { estimateFlash } from "../src/analysis/flash.js";
-import { buildMcu, compileModel, mcuSize, runMcu } from "../src/codegen/index.js";
+import { buildCmsisNnLibrary, buildMcu, compileModel, mcuSize, runMcu } from "../src/codegen/index.js";
 import type { CortexCore, FirmwareSize } from "../src/emulator/index.js";
 import { readTflite } from "../src/frontends/tflite/read-tflite.js";
 import { fillInput } from "../src/reference/interpreter.js";
@@ -53,6 +56,8 @@ export interface McuBenchRow {
   stackBytes: number;
   /** The same model compiled with wide (int16) weights: M4 instructions, model flash and its estimate. */
   wide: { inference: number; perMac: number; modelFlash: number; estimate: number; errorPct: number };
+  /** With MICRONETS_CMSIS_NN_DIR: the CMSIS-NN backend linked against the real library, on the M4. */
+  cmsisNn?: { inference: number; perMac: number; layers: number[]; modelFlash: number; modelSram: number };
 }
 
 function pct(estimate: number, measured: number): number {
@@ -67,6 +72,8 @@ function coreFigures(run: ReturnType<typeof runMcu>, macs: number): CoreFigures 
 export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBenchRow[] {
   const work = mkdtempSync(join(tmpdir(), "micronets-bench-mcu-"));
   try {
+    const cmsisDir = process.env.MICRONETS_CMSIS_NN_DIR;
+    const cmsisLib = cmsisDir ? buildCmsisNnLibrary(cmsisDir, "cortex-m4", work) : undefined;
     return models.map((model) => {
       const graph = readTflite(readFileSync(`${ROOT}fixtures/models/${model}.tflite`), `${model}.tflite`);
       const golden = JSON.parse(readFileSync(`${ROOT}../shared/golden/tflm/${model}.reference.json`, "utf8")) as {
@@ -105,6 +112,18 @@ export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBench
       const wideSize = mcuSize(buildMcu(rw, { core: "cortex-m4", outDir: join(work, `${model}-wide-size`), profileLayers: false }));
       const wideFlash = wideSize.flash - baseline.flash;
       const wideEstimate = estimateFlash(graph, { backend: "portable", wideWeights: true }).total;
+      let cmsisNn: McuBenchRow["cmsisNn"];
+      if (cmsisLib) {
+        const rc = compileModel(graph, { prefix: "m", backend: "cmsis-nn", core: "cortex-m4" });
+        const link = { libraries: [cmsisLib.archive], includeDirs: [cmsisLib.includeDir] };
+        const fwc = buildMcu(rc, { core: "cortex-m4", outDir: join(work, `${model}-cmsis`), ...link });
+        const runc = runMcu(fwc, bytes, { countInstructions: true, timeoutMs: 120_000 });
+        const outc = new Int8Array(runc.output.buffer, runc.output.byteOffset, runc.output.byteLength);
+        if (outc.some((v, i) => v !== expected[i])) throw new Error(`${model} with CMSIS-NN: output differs from TFLM's golden`);
+        const sizec = mcuSize(buildMcu(rc, { core: "cortex-m4", outDir: join(work, `${model}-cmsis-size`), profileLayers: false, ...link }));
+        const insc = runc.instructions!;
+        cmsisNn = { inference: insc.inference, perMac: macs > 0 ? insc.inference / macs : 0, layers: insc.layers, modelFlash: sizec.flash - baseline.flash, modelSram: sizec.sram - baseline.sram };
+      }
       return {
         model,
         macs,
@@ -132,6 +151,7 @@ export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBench
           estimate: wideEstimate,
           errorPct: pct(wideEstimate, wideFlash),
         },
+        ...(cmsisNn ? { cmsisNn } : {}),
       };
     });
   } finally {
@@ -180,10 +200,21 @@ export function printMcuBench(rows: readonly McuBenchRow[]): void {
   const wfmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(ww[i]!) : c.padStart(ww[i]!))).join("  ");
   console.log(wfmt(wh));
   for (const row of wt) console.log(wfmt(row));
+  if (rows.some((r) => r.cmsisNn)) {
+    console.log("");
+    console.log("CMSIS-NN backend linked against CMSIS-NN (MICRONETS_CMSIS_NN_DIR), Cortex-M4, bit-exact with TFLM:");
+    const ch = ["model", "M4 instr", "instr/MAC M4", "portable speed-up", "flash (model)", "SRAM (model)"];
+    const ct = rows.filter((r) => r.cmsisNn).map((r) => [r.model, th(r.cmsisNn!.inference), r.cmsisNn!.perMac.toFixed(3), `${(r.cmsisNn!.inference / r.m4.inference).toFixed(2)}×`, th(r.cmsisNn!.modelFlash), th(r.cmsisNn!.modelSram)]);
+    const cw = ch.map((h, i) => Math.max(h.length, ...ct.map((row) => row[i]!.length)));
+    const cfmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(cw[i]!) : c.padStart(cw[i]!))).join("  ");
+    console.log(cfmt(ch));
+    for (const row of ct) console.log(cfmt(row));
+  }
   console.log("");
   for (const r of rows) {
     console.log(`${r.model}: firmware text ${th(r.firmware.text)} data ${th(r.firmware.data)} bss ${th(r.firmware.bss)} (baseline ${th(r.baseline.text)}/${th(r.baseline.data)}/${th(r.baseline.bss)}), arena ${th(r.arenaBytes)}, stack ${th(r.stackBytes)} B`);
     console.log(`  M4 instructions per layer: ${r.m4.layers.map(th).join(" ")}`);
+    if (r.cmsisNn) console.log(`  CMSIS-NN per layer:         ${r.cmsisNn.layers.map(th).join(" ")}`);
   }
 }
 

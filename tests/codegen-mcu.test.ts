@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildMcu, compileModel, mcuSize, runMcu, templatesDir } from "../src/codegen/index.js";
+import { buildCmsisNnLibrary, buildMcu, compileModel, mcuSize, runMcu, templatesDir } from "../src/codegen/index.js";
 import { findToolchain, toolchainProblem, type CortexCore } from "../src/emulator/index.js";
 import { firstMismatch, GOLDEN_MODELS, loadFixtureModel, loadGolden } from "./helpers/golden.js";
 
@@ -99,4 +99,22 @@ describe.skipIf(problem !== undefined)("generated C on emulated Cortex-M", () =>
       expect(r.layers.some((l) => l.kernel.startsWith("arm_"))).toBe(true);
     }
   });
+});
+
+// Optional: with MICRONETS_CMSIS_NN_DIR naming a CMSIS-NN checkout (v7 API; not part of micronets), the
+// CMSIS-NN backend's output is linked against the real library and run: bit-exact with TFLM on the M4.
+const cmsisDir = process.env.MICRONETS_CMSIS_NN_DIR;
+describe.skipIf(problem !== undefined || !cmsisDir)("the CMSIS-NN backend against the real CMSIS-NN library", () => {
+  it("all four models are bit-exact with TFLM on Cortex-M4", () => {
+    const lib = buildCmsisNnLibrary(cmsisDir!, "cortex-m4", work);
+    for (const model of GOLDEN_MODELS) {
+      const golden = loadGolden(model);
+      const input = golden.inputs[0]!.data;
+      const r = compileModel(loadFixtureModel(model), { backend: "cmsis-nn", core: "cortex-m4", prefix: "m" });
+      const fw = buildMcu(r, { core: "cortex-m4", outDir: join(work, `cmsis-run-${model}`), libraries: [lib.archive], includeDirs: [lib.includeDir] });
+      const run = runMcu(fw, new Uint8Array(input.buffer, input.byteOffset, input.byteLength), { countInstructions: true, timeoutMs: 120_000 });
+      const m = firstMismatch(golden.outputs[0]!.data, new Int8Array(run.output.buffer, run.output.byteOffset, run.output.byteLength));
+      expect(m, model).toBeNull();
+    }
+  }, 300_000);
 });

@@ -19,3 +19,4 @@ export { buildHost, createHostEngine, findHostCc, HOST_WARNING_FLAGS, runHost, S
 export { buildMcu, createMcuEngine, MARK_OVERHEAD, mcuSize, runMcu, type McuBuildOptions, type McuEngine, type McuFirmware, type McuRun } from "./mcu-check.js";
 export { planLayout, verifyLayout, type AliasCandidate, type ArenaLayout, type LayoutOptions, type UsedAlias } from "./plan.js";
 export { templatesDir } from "./templates.js";
+export { buildCmsisNnLibrary, type CmsisNnLibrary } from "./cmsis-nn/library.js";

@@ -29,6 +29,10 @@ export interface McuBuildOptions {
   stackBytes?: number;
   /** Build the program without the model (for size differences). */
   baseline?: boolean;
+  /** Static libraries to link after the model (e.g. CMSIS-NN for the cmsis-nn backend's output). */
+  libraries?: readonly string[];
+  /** Extra include folders (e.g. CMSIS-NN's Include). */
+  includeDirs?: readonly string[];
 }
 
 export interface McuFirmware {
@@ -63,9 +67,10 @@ export function buildMcu(result: CompileResult, opts: McuBuildOptions): McuFirmw
   const mainFile = join(opts.outDir, `${result.prefix}_mcu_main.c`);
   writeFileSync(mainFile, main);
   sources.push(mainFile);
+  if (!baseline) sources.push(...(opts.libraries ?? []));
   const elf = buildFirmware({
     sources,
-    includeDirs: [opts.outDir],
+    includeDirs: [opts.outDir, ...(opts.includeDirs ?? [])],
     defines: profile ? { MN_PROFILE_LAYERS: true } : {},
     core: opts.core,
     outDir: opts.outDir,
