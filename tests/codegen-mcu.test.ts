@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCmsisNnLibrary, buildMcu, compileModel, mcuSize, runMcu, templatesDir } from "../src/codegen/index.js";
 import { findToolchain, toolchainProblem, type CortexCore } from "../src/emulator/index.js";
+import { fillInput, runReference } from "../src/reference/interpreter.js";
+import { compareOutputs, OPS_DOCS, opsGraph } from "./helpers/codegen-ops.js";
 import { firstMismatch, GOLDEN_MODELS, loadFixtureModel, loadGolden } from "./helpers/golden.js";
 
 const problem = toolchainProblem();
@@ -68,6 +70,19 @@ describe.skipIf(problem !== undefined)("generated C on emulated Cortex-M", () =>
         counts.push(run.instructions!.inference);
       }
       expect(counts[1]!).toBeLessThan(0.95 * counts[0]!);
+    }
+  });
+
+  it("every op (the op-test architectures, every tensor compared) equals the reference interpreter on Cortex-M4", () => {
+    for (const doc of OPS_DOCS) {
+      for (const all of [true, false]) {
+        const graph = opsGraph(doc, all);
+        const n = graph.tensors[graph.inputs[0]!]!.shape.reduce((a, b) => a * b, 1);
+        const input = fillInput(n);
+        const expected = runReference(graph, [input]).outputs;
+        const fw = buildMcu(compileModel(graph, { prefix: "ops" }), { core: "cortex-m4", outDir: join(work, `ops-${doc.name}-${all}`) });
+        expect(compareOutputs(graph, expected, runMcu(fw, new Uint8Array(input.buffer)).output), `${doc.name} all ${all}`).toBeNull();
+      }
     }
   });
 

@@ -6,7 +6,7 @@
 import { dtypeSize, type Graph } from "../../ir/types.js";
 import { elementCount } from "../../ir/tensor-data.js";
 import type { ConcatenationParams, DequantizeParams, MeanParams, PadParams, QuantizeParams, ReshapeParams } from "../../quant/op-params.js";
-import { cFloat32, cInt32, cUint32 } from "../c-format.js";
+import { cFloat32, cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
 import { strides, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
 
@@ -175,7 +175,7 @@ export function meanKernel(_graph: Graph, p: MeanParams): PortableKernel {
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       // sum − zp_in·n in 64 bits, then wrapped to int32: add the constant modulo 2^32.
-      const corr = cUint32(Number(BigInt.asUintN(32, BigInt(p.input_offset) * BigInt(p.num_elements))));
+      const corr = cInt32(Number(BigInt.asIntN(32, BigInt(p.input_offset) * BigInt(p.num_elements))));
       const L: string[] = [];
       L.push(`/* MEAN over axes [${red.join(",")}] of [${shape.join(",")}], ${p.num_elements} elements each */`);
       L.push(`MN_LAYER void ${fn}(void) {`);
@@ -188,13 +188,13 @@ export function meanKernel(_graph: Graph, p: MeanParams): PortableKernel {
       const kk = kept.length;
       const base = kept.map((d) => `k${d} * ${st[d]}`).join(" + ") || "0";
       L.push(`${ind(kk)}const int8_t *const s = in + ${base};`);
-      L.push(`${ind(kk)}uint32_t sum = 0u;`);
+      L.push(`${ind(kk)}int32_t sum = 0;`);
       L.push(`${ind(kk)}int32_t v;`);
       red.forEach((d, j) => L.push(`${ind(kk + j)}for (r${d} = 0; r${d} < ${shape[d]}; r${d}++) {`));
       const ri = red.map((d) => `r${d} * ${st[d]}`).join(" + ") || "0";
-      L.push(`${ind(kk + red.length)}sum += (uint32_t)(int32_t)s[${ri}];`);
+      L.push(`${ind(kk + red.length)}sum = mn_wadd(sum, s[${ri}]);`);
       for (let j = red.length - 1; j >= 0; j--) L.push(`${ind(kk + j)}}`);
-      L.push(`${ind(kk)}v = mn_mbqm((int32_t)(sum + ${corr}), ${cInt32(p.multiplier)}, ${cInt32(p.shift)}) + ${cInt32(p.output_offset)};`);
+      L.push(`${ind(kk)}v = mn_mbqm(mn_wadd(sum, ${corr}), ${cInt32(p.multiplier)}, ${cInt32(p.shift)}) + ${cInt32(p.output_offset)};`);
       L.push(`${ind(kk)}*out++ = (int8_t)mn_ssat8(v);`);
       for (let j = kk - 1; j >= 0; j--) L.push(`${ind(j)}}`);
       L.push("}");
