@@ -30,7 +30,7 @@ export const CODEGEN_CORES: readonly CodegenCore[] = ["cortex-m4", "cortex-m7", 
 export interface CompileOptions {
   /** Default "portable". */
   backend?: Backend;
-  /** Identifier prefix of every exported symbol and macro (validated; default "model"). */
+  /** Identifier prefix of every exported symbol and macro (validated; default "net": net_model.h, net_invoke). */
   prefix?: string;
   /**
    * The core the code is for. The portable backend's C is the same for all (the DSP path is chosen by the

@@ -13,7 +13,7 @@ const RESERVED = new Set([
   "asm", "main", "mn",
 ]);
 
-export const DEFAULT_PREFIX = "model";
+export const DEFAULT_PREFIX = "net";
 const MAX_PREFIX_LENGTH = 32;
 
 /**
