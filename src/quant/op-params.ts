@@ -18,7 +18,7 @@ import { elementCount, integerData, opLabel, tensorLabel } from "../ir/tensor-da
 import type { Graph, Operator, OperatorOfType, OpType, Tensor } from "../ir/types.js";
 import { activationRangeInt8, type ActivationRange } from "./activation-range.js";
 import { adjustMeanMultiplier } from "./mean-multiplier.js";
-import { quantizeMultiplier, quantizeMultiplierGreaterThanOne, quantizeMultiplierSmallerThanOneExp } from "./quantize-multiplier.js";
+import { quantizeMultiplier, quantizeMultiplierGreaterThanOne, quantizeMultiplierSmallerThanOneExp, type QuantizedMultiplier } from "./quantize-multiplier.js";
 import type { Rounding } from "./rounding.js";
 import { calculateInputRadius, SCALED_DIFF_INTEGER_BITS } from "./softmax-fixed-point.js";
 
@@ -360,6 +360,21 @@ class Ctx {
       throw e;
     }
   }
+
+  /**
+   * A requantisation multiplier the kernels can apply: TFLM's MultiplyByQuantizedMultiplier shifts left by at
+   * most 31 (double rounding; single rounding caps at 30 itself). A larger shift (a real multiplier of 2^31
+   * or more, e.g. from a denormal output scale) is undefined behaviour in TFLM and in C, so it is refused
+   * here, for every engine alike.
+   */
+  requant(what: string, real: () => number, f: (real: number) => QuantizedMultiplier): QuantizedMultiplier {
+    return this.quant(what, () => {
+      const m = real();
+      const q = f(m);
+      if (q.shift > 31) throw inputError(`real multiplier ${m} needs a left shift of ${q.shift}; TFLM's kernels shift by at most 31 (check the scales)`);
+      return q;
+    });
+  }
 }
 
 function perChannelMultipliers(ctx: Ctx, input: Tensor, filter: Tensor, output: Tensor, channels: number): { multiplier: number[]; shift: number[] } {
@@ -372,7 +387,7 @@ function perChannelMultipliers(ctx: Ctx, input: Tensor, filter: Tensor, output: 
   for (let c = 0; c < channels; c++) {
     // (double)input_scale · (double)filter_scale / (double)output_scale, left to right.
     const real = (inS * wS[wS.length === 1 ? 0 : c]!) / outS;
-    const q = ctx.quant(`channel ${c} multiplier`, () => quantizeMultiplier(real, ctx.rounding));
+    const q = ctx.requant(`channel ${c} multiplier`, () => real, (r) => quantizeMultiplier(r, ctx.rounding));
     multiplier.push(q.multiplier);
     shift.push(q.shift);
   }
@@ -472,7 +487,7 @@ function fullyConnected(ctx: Ctx, op: OperatorOfType<"FULLY_CONNECTED">): FullyC
       const diff = Math.abs(product - bias.quant.scale[0]!) / out.scale;
       if (!(diff <= 0.02)) ctx.fail(`bias scale ${bias.quant.scale[0]} differs from input·filter scale ${product} by ${diff} output scales (TFLM allows 0.02)`);
     }
-    const q = ctx.quant("output multiplier", () => quantizeMultiplier(product / out.scale, ctx.rounding));
+    const q = ctx.requant("output multiplier", () => product / out.scale, (r) => quantizeMultiplier(r, ctx.rounding));
     mult = { multiplier: [q.multiplier], shift: [q.shift] };
   }
   const outShape = output.shape;
@@ -560,7 +575,7 @@ function mul(ctx: Ctx, op: OperatorOfType<"MUL">): MulParams {
   const q1 = ctx.qp(in1, "first input");
   const q2 = ctx.qp(in2, "second input");
   const out = ctx.qp(output, "output");
-  const m = ctx.quant("output multiplier", () => quantizeMultiplier((q1.scale * q2.scale) / out.scale, ctx.rounding));
+  const m = ctx.requant("output multiplier", () => (q1.scale * q2.scale) / out.scale, (r) => quantizeMultiplier(r, ctx.rounding));
   return {
     type: "MUL",
     op_index: ctx.index,
@@ -634,7 +649,7 @@ function mean(ctx: Ctx, op: OperatorOfType<"MEAN">): MeanParams {
   const out = ctx.qp(output, "output");
   let count = 1;
   for (const a of axes) count *= input.shape[a]!;
-  const base = ctx.quant("multiplier", () => quantizeMultiplier(inQ.scale / out.scale, ctx.rounding));
+  const base = ctx.requant("multiplier", () => inQ.scale / out.scale, (r) => quantizeMultiplier(r, ctx.rounding));
   const adj = ctx.quant("multiplier", () => adjustMeanMultiplier(base.multiplier, base.shift, count));
   return {
     type: "MEAN",
@@ -684,7 +699,7 @@ function quantize(ctx: Ctx): QuantizeParams {
   const base = { type: "QUANTIZE" as const, op_index: ctx.index, rounding: ctx.rounding, tensors: unaryTensors(ctx), size: elementCount(output.shape) };
   if (input.dtype === "float32") return { ...base, mode: "float", scale: out.scale, zero_point: out.zp };
   const inQ = ctx.qp(input, "input");
-  const m = ctx.quant("requantize multiplier", () => quantizeMultiplier(inQ.scale / out.scale, ctx.rounding));
+  const m = ctx.requant("requantize multiplier", () => inQ.scale / out.scale, (r) => quantizeMultiplier(r, ctx.rounding));
   return { ...base, mode: "requantize", input_offset: -inQ.zp, output_offset: out.zp, multiplier: m.multiplier, shift: m.shift };
 }
 
