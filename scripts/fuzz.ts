@@ -1,10 +1,11 @@
 /**
  * npm run fuzz -- --seed S --n N [--kind tflite|json|all] [--start I] [--workers W] [--findings DIR]
- *                 [--no-save] [--slow-ms MS] [--hang-ms MS] [--heap-mb MB]
+ *                 [--no-save] [--slow-ms MS] [--hang-ms MS] [--heap-mb MB] [--host-c-every K]
  *
  * Mutates the shared models and architecture fixtures and drives every case through load → analyze →
- * plan → op params → reports → convert → compile → reference interpreter. Prints the counts (cases, ok,
- * typed errors by kind and stage, findings, slowest case). A finding — an untyped exception, a broken
+ * plan → op params → reports → convert → compile → reference interpreter, cross-checking the WebAssembly
+ * simulator and (every K-th case, with --host-c-every) the generated C built with gcc and sanitizers.
+ * Prints the counts (cases, ok, typed errors by kind and stage, findings, slowest case). A finding — an untyped exception, a broken
  * invariant, a case over the time or memory bound, a hang, a dead worker — is saved under --findings
  * (default tests/fuzz-findings) as the reproducer plus a record. Deterministic for a seed: case I of seed S
  * is the same input however the run is split (`--start I --n 1` replays it). Exit code 1 when there are
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
       options: {
         seed: { type: "string" }, n: { type: "string" }, kind: { type: "string" }, start: { type: "string" }, workers: { type: "string" },
         findings: { type: "string" }, "no-save": { type: "boolean" }, "slow-ms": { type: "string" }, "hang-ms": { type: "string" },
-        "heap-mb": { type: "string" }, help: { type: "boolean", short: "h" },
+        "heap-mb": { type: "string" }, "host-c-every": { type: "string" }, help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
     });
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   }
   const v = parsed.values;
   if (v.help) {
-    process.stdout.write("usage: npm run fuzz -- --seed S --n N [--kind tflite|json|all] [--start I] [--workers W] [--findings DIR] [--no-save] [--slow-ms MS] [--hang-ms MS] [--heap-mb MB]\n");
+    process.stdout.write("usage: npm run fuzz -- --seed S --n N [--kind tflite|json|all] [--start I] [--workers W] [--findings DIR] [--no-save] [--slow-ms MS] [--hang-ms MS] [--heap-mb MB] [--host-c-every K]\n");
     return;
   }
   const seed = int(v.seed, "seed", 1);
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const findingsDir = v["no-save"] ? null : (v.findings ?? "tests/fuzz-findings");
   const bounds = { slowMs: int(v["slow-ms"], "slow-ms", DEFAULT_BOUNDS.slowMs, 1), memoryBytes: DEFAULT_BOUNDS.memoryBytes };
   const hangMs = int(v["hang-ms"], "hang-ms", 20_000, 100);
+  const hostEvery = int(v["host-c-every"], "host-c-every", 0);
 
   const progress = startProgress({ label: `fuzz seed ${seed}`, total: n, unit: "cases" });
   let findings = 0;
@@ -72,11 +74,11 @@ async function main(): Promise<void> {
     progress.tick();
   };
   const stats = workers === 0
-    ? await runCampaign({ seed, n, start, kind, bounds, findingsDir, hangMs, onCase: (c, o) => onOutcome(c.index, o) })
-    : await runPool({ seed, n, start, kind, bounds, findingsDir, hangMs, workers, heapLimitMb: int(v["heap-mb"], "heap-mb", 2048, 64), onCase: onOutcome });
+    ? await runCampaign({ seed, n, start, kind, bounds, findingsDir, hangMs, hostEvery, onCase: (c, o) => onOutcome(c.index, o) })
+    : await runPool({ seed, n, start, kind, bounds, findingsDir, hangMs, hostEvery, workers, heapLimitMb: int(v["heap-mb"], "heap-mb", 2048, 64), onCase: onOutcome });
   progress.done();
   process.stdout.write(`${formatStats(stats)}\n`);
-  process.stdout.write(`command: npm run fuzz -- --seed ${seed} --n ${n}${start ? ` --start ${start}` : ""} --kind ${kind}\n`);
+  process.stdout.write(`command: npm run fuzz -- --seed ${seed} --n ${n}${start ? ` --start ${start}` : ""} --kind ${kind}${hostEvery ? ` --host-c-every ${hostEvery}` : ""}\n`);
   process.exitCode = findings > 0 ? 1 : 0;
 }
 

@@ -31,6 +31,8 @@ export interface CampaignOptions {
   onCase?: (c: FuzzCase, o: CaseOutcome) => void;
   /** Save at most this many reproducers per run (default 50). */
   maxSaved?: number;
+  /** Check generated C on the host (gcc + sanitizers vs the interpreter) for every Nth case; 0 = never. */
+  hostEvery?: number;
 }
 
 /** How one case is published to the watchdog (its reproducer if it hangs). */
@@ -59,6 +61,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignStats>
   const saved = new Set<string>();
   const maxSaved = opts.maxSaved ?? 50;
   const hangMs = opts.hangMs ?? 20_000;
+  const hostEvery = opts.hostEvery ?? 0;
   const dog = hangMs > 0 ? new Watchdog({ hangMs, dir: opts.findingsDir ?? join(tmpdir(), "micronets-fuzz-hangs") }) : null;
   const t0 = performance.now();
   try {
@@ -73,7 +76,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignStats>
         continue;
       }
       dog?.begin(watchdogCase(c, opts.seed, kind));
-      const o = runPipeline(c.input, { bounds, variant: c.variant });
+      const o = await runPipeline(c.input, { bounds, variant: c.variant, hostC: hostEvery > 0 && i % hostEvery === 0 });
       dog?.end();
       let file: string | null = null;
       if (o.status === "finding" && opts.findingsDir) {

@@ -14,6 +14,7 @@ import { analyzeGraph } from "../analysis/analyze.js";
 import { planArena } from "../analysis/arena-plan.js";
 import { loadTarget, type Target } from "../analysis/targets.js";
 import { compileModel, type CompileResult } from "../codegen/compile.js";
+import { createHostEngine, findHostCc } from "../codegen/host-check.js";
 import { isMicronetsError, type ErrorKind } from "../errors.js";
 import { parseModel } from "../frontends/load-model.js";
 import { readTflite } from "../frontends/tflite/read-tflite.js";
@@ -27,8 +28,9 @@ import { renderHtml } from "../report/html.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { buildReport, reportJson } from "../report/report-data.js";
 import { renderText } from "../report/text.js";
+import { runWasm } from "../sim/index.js";
 
-export const STAGES = ["load", "validate", "analyze", "plan", "op-params", "report", "convert", "compile", "reference"] as const;
+export const STAGES = ["load", "validate", "analyze", "plan", "op-params", "report", "convert", "compile", "reference", "wasm", "host-c"] as const;
 /** Pipeline stages, and "generate" for a failure of the case generator itself (a fuzzer bug). */
 export type Stage = (typeof STAGES)[number] | "generate";
 
@@ -84,6 +86,14 @@ export interface PipelineOptions {
   variant?: number;
   /** Render the HTML report too (slower; default every 8th variant). */
   html?: boolean;
+  /** Cross-check the WebAssembly simulator against the interpreter (default every 4th variant). */
+  wasm?: boolean;
+  /**
+   * Build the generated portable C with the host compiler (warnings as errors, AddressSanitizer and
+   * UndefinedBehaviorSanitizer) and compare its outputs with the interpreter's, bit for bit (default off:
+   * a compiler run costs about a second, so drivers sample cases). Its time is not counted against slowMs.
+   */
+  hostC?: boolean;
 }
 
 let target: Target | null = null;
@@ -109,6 +119,17 @@ function assertFiniteNumbers(value: unknown, what: string): void {
       for (const [k, x] of Object.entries(v)) stack.push([x, `${path}.${k}`]);
     }
   }
+}
+
+/** Multiplier/shift fields every engine applies with TFLM's MultiplyByQuantizedMultiplier. */
+const MULTIPLIERS = ["multiplier", "output_multiplier", "input1_multiplier", "input2_multiplier", "base_multiplier"];
+const SHIFTS = ["shift", "output_shift", "input1_shift", "input2_shift", "base_shift"];
+
+/** Multipliers in [0, 2^31 − 1] and shifts in [−31, 31]: outside, the C kernels have undefined behaviour. */
+function assertRequantDomain(p: Record<string, unknown>, what: string): void {
+  const values = (k: string): number[] => (Array.isArray(p[k]) ? (p[k] as number[]) : typeof p[k] === "number" ? [p[k] as number] : []);
+  for (const k of MULTIPLIERS) for (const v of values(k)) if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new InvariantError(`${what}: ${k} ${v} is outside [0, 2^31 − 1]`);
+  for (const k of SHIFTS) for (const v of values(k)) if (!Number.isInteger(v) || v < -31 || v > 31) throw new InvariantError(`${what}: ${k} ${v} is outside [−31, 31]`);
 }
 
 /** Tokens that only appear in generated C when a JS value leaked into the text unformatted. */
@@ -154,8 +175,25 @@ function memoryNow(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+/** Bytes of typed values back to back (the generated invoke's input/output layout). */
+function packValues(values: readonly TensorValue[]): Uint8Array {
+  const out = new Uint8Array(values.reduce((n, v) => n + v.byteLength, 0));
+  let at = 0;
+  for (const v of values) {
+    out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
+    at += v.byteLength;
+  }
+  return out;
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
 /** Runs one input through every stage; never throws. */
-export function runPipeline(input: CaseInput, opts: PipelineOptions = {}): CaseOutcome {
+export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}): Promise<CaseOutcome> {
   const bounds = opts.bounds ?? DEFAULT_BOUNDS;
   const variant = opts.variant ?? 0;
   const completed: Stage[] = [];
@@ -180,7 +218,7 @@ export function runPipeline(input: CaseInput, opts: PipelineOptions = {}): CaseO
   const finish = (o: Omit<CaseOutcome, "ms" | "memoryBytes" | "completed">): CaseOutcome => {
     sample();
     enter(stage);
-    const ms = performance.now() - t0;
+    const ms = performance.now() - t0 - (stageMs["host-c"] ?? 0);
     const memoryBytes = Math.max(0, memPeak - mem0);
     const base = { ...o, ms, memoryBytes, completed, stageMs };
     if (o.status !== "finding") {
@@ -219,6 +257,7 @@ export function runPipeline(input: CaseInput, opts: PipelineOptions = {}): CaseO
     enter("op-params");
     const params = deriveOpParams(graph, { rounding: variant % 2 === 0 ? "double" : "single" });
     assertFiniteNumbers(params, "op params");
+    params.forEach((p, i) => assertRequantDomain(p as unknown as Record<string, unknown>, `op params ${i} (${p.type})`));
     completed.push("op-params");
     sample();
 
@@ -255,6 +294,7 @@ export function runPipeline(input: CaseInput, opts: PipelineOptions = {}): CaseO
     enter("reference");
     const macs = totalMacs(graph, analysis.layers.map((l) => l.macs + l.elementwiseOps));
     // Small cases only: the interpreter allocates every activation (up to the 1 GiB tensor limit).
+    let run: { inputs: TensorValue[]; outputs: TensorValue[] } | null = null;
     if (writable && macs <= (opts.referenceMacs ?? 2_000_000) && analysis.arena.total <= 16 * 1024 * 1024) {
       const inputs = graph.inputs.map((id) => inputValue(graph, id));
       if (inputs.every((v): v is TensorValue => v !== null)) {
@@ -263,9 +303,41 @@ export function runPipeline(input: CaseInput, opts: PipelineOptions = {}): CaseO
           const t = graph.tensors[graph.outputs[k]!]!;
           if (v.length !== elementCount(t.shape)) throw new InvariantError(`output ${k} has ${v.length} values for shape [${t.shape.join(", ")}]`);
         });
+        run = { inputs, outputs: r.outputs };
       }
     }
     completed.push("reference");
+    sample();
+
+    // Other engines must agree with the interpreter bit for bit.
+    enter("wasm");
+    if (run && (opts.wasm ?? variant % 4 === 0)) {
+      const w = await runWasm(graph, run.inputs);
+      const at = firstDifference(packValues(w.outputs), packValues(run.outputs));
+      if (at >= 0) throw new InvariantError(`the WebAssembly simulator's outputs differ from the reference interpreter's at byte ${at}`);
+    }
+    completed.push("wasm");
+    sample();
+
+    enter("host-c");
+    if (run && opts.hostC && findHostCc()) {
+      const expected = packValues(run.outputs);
+      let got: Uint8Array;
+      try {
+        const engine = createHostEngine(compileModel(graph, { backend: "portable", core: "host" }), { sanitize: true });
+        try {
+          got = engine.run(packValues(run.inputs));
+        } finally {
+          engine.dispose();
+        }
+      } catch (e) {
+        // The graph compiled above; here the C must build warning-free and run clean under the sanitizers.
+        throw new InvariantError(`generated C failed on the host: ${(e as Error).message.slice(0, 1500)}`);
+      }
+      const at = firstDifference(got, expected);
+      if (at >= 0) throw new InvariantError(`generated C's outputs differ from the reference interpreter's at byte ${at} (${got[at]} vs ${expected[at]})`);
+    }
+    completed.push("host-c");
     return finish({ status: "ok" });
   } catch (e) {
     if (isMicronetsError(e)) return finish({ status: "rejected", stage, errorKind: e.kind, message: e.format() });

@@ -13,6 +13,8 @@ export interface WorkerSetup {
   kind: KindSelection;
   root: string;
   bounds: CaseBounds;
+  /** Host C check every Nth case (0 = never). */
+  hostEvery: number;
   /** Int32 [running index + 1 (0 = none), start time in ms since `epoch`]. */
   control: SharedArrayBuffer;
   epoch: number;
@@ -34,7 +36,7 @@ if (parentPort) {
   const control = new Int32Array(setup.control);
   const corpus = loadCorpus(setup.root);
   const post = (m: FromWorker): void => port.postMessage(m);
-  port.on("message", (m: ToWorker) => {
+  port.on("message", async (m: ToWorker) => {
     if (m.type === "exit") {
       port.close();
       return;
@@ -51,7 +53,7 @@ if (parentPort) {
         post({ type: "done", index, outcome: { status: "finding", findingKind: "exception", stage: "generate", message: `case generator: ${err?.message}`, stack: err?.stack, ms: 0, memoryBytes: 0, completed: [] }, meta: { kind: "tflite", seedName: "?", mutation: [] } });
         continue;
       }
-      const outcome = runPipeline(c.input, { bounds: setup.bounds, variant: c.variant });
+      const outcome = await runPipeline(c.input, { bounds: setup.bounds, variant: c.variant, hostC: setup.hostEvery > 0 && index % setup.hostEvery === 0 });
       Atomics.store(control, 0, 0);
       post({ type: "done", index, outcome, meta: { kind: c.kind, seedName: c.seedName, mutation: c.mutation } });
     }
