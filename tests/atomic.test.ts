@@ -122,7 +122,7 @@ describe("file outputs: analyze, report, convert", () => {
   it("a model that loads but needs more than 1 GiB of arena is refused at planning (the failure after loading above)", async () => {
     const r = await runCli("analyze", hugeArena);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("micronets: error: arena plan: the arena needs 1342177280 bytes, above the limit of 1073741824");
+    expect(r.stderr.trim()).toBe(`micronets: error: ${hugeArena}: arena plan: the arena needs 1342177280 bytes, above the limit of 1073741824`);
   });
 
   it("an output folder that does not exist, or an output path that is a folder: exit 2, nothing created or changed", async () => {

@@ -2,7 +2,7 @@
 import { analyzeGraph } from "../analysis/analyze.js";
 import { chooseLatencyFamily, type FamilyChoice } from "../analysis/latency.js";
 import { loadTarget, type Target } from "../analysis/targets.js";
-import { usageError } from "../errors.js";
+import { isMicronetsError, usageError } from "../errors.js";
 import type { LoadedModel } from "../frontends/load-model.js";
 import { buildReport, type Report } from "../report/report-data.js";
 
@@ -25,6 +25,13 @@ export function analyzeModel(model: LoadedModel, opts: AnalyzeModelOptions = {})
   const target = opts.target === undefined ? null : typeof opts.target === "string" ? loadTarget(opts.target) : opts.target;
   if (opts.family !== undefined && !target) throw usageError("--family needs --target");
   const family = target ? chooseLatencyFamily(target, { family: opts.family, hint: model.searchSpace }) : null;
-  const analysis = analyzeGraph(model.graph, { target: target ?? undefined, planner: opts.planner, latencyFamily: family?.family });
+  let analysis;
+  try {
+    analysis = analyzeGraph(model.graph, { target: target ?? undefined, planner: opts.planner, latencyFamily: family?.family });
+  } catch (e) {
+    // A model that loads but cannot be analysed (a limit hit while planning) is still that file's problem.
+    if (isMicronetsError(e) && (e.kind === "input" || e.kind === "limit")) throw e.withFile(model.path);
+    throw e;
+  }
   return { report: buildReport(analysis, { path: model.path, format: model.format }), target, family };
 }
