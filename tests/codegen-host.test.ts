@@ -239,7 +239,7 @@ describe.skipIf(!cc)("CMSIS-NN test vectors through the generated portable kerne
     ].join("\n");
     writeFileSync(join(dir, "main.c"), main);
     const exe = join(dir, "vectors");
-    execFileSync(cc!, ["-std=c99", "-O1", ...HOST_WARNING_FLAGS.filter((f) => f !== "-Wmissing-prototypes"), "-fsanitize=address,undefined", "-fno-sanitize-recover=all", `-I${dir}`, ...sources, join(dir, "main.c"), "-o", exe], { stdio: "pipe" });
+    execFileSync(cc!, ["-std=c99", "-O0", ...HOST_WARNING_FLAGS.filter((f) => f !== "-Wmissing-prototypes"), "-fsanitize=address,undefined", "-fno-sanitize-recover=all", `-I${dir}`, ...sources, join(dir, "main.c"), "-o", exe], { stdio: "pipe" });
     const lines = execFileSync(exe, { encoding: "utf8" }).trim().split("\n");
     expect(lines.length).toBe(cases.length);
     cases.forEach((c, k) => results.set(c.name, { expected: c.expected, actual: Int8Array.from(lines[k]!.trim().split(/\s+/).map(Number)) }));
