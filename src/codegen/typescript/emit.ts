@@ -159,7 +159,9 @@ function addInfer(file: SourceFile, c: BindingContent, ins: Names[], outs: Names
         { tagName: "throws", text: "MicronetsError (kind \"input\") when an argument has the wrong type or length." },
       ],
     }],
-    statements: [...checks, body],
+    statements: (w) => {
+      for (const check of [...checks, body]) check(w);
+    },
   });
 }
 
