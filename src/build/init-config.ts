@@ -40,13 +40,19 @@ function configRelative(p: string, configDir: string): string {
 }
 
 /**
- * "$schema": the installed schema file when the package lies below the config's folder (a project's
- * node_modules: editors read it offline), else the schema's $id.
+ * "$schema": a relative path to the installed schema when the config and the package stay together — the
+ * package in the project's node_modules, or a config inside the package's own tree — so editors read it
+ * offline; otherwise the schema's $id.
  */
 function schemaRef(configDir: string): string {
-  const file = join(packageRoot(), "schemas", "config.schema.json");
-  const rel = relative(configDir, file);
-  return existsSync(file) && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split("\\").join("/") : CONFIG_SCHEMA_ID;
+  const pkg = packageRoot();
+  const file = join(pkg, "schemas", "config.schema.json");
+  const within = (child: string, parent: string) => {
+    const r = relative(parent, child);
+    return !r.startsWith("..") && !isAbsolute(r);
+  };
+  if (existsSync(file) && (within(pkg, configDir) || within(configDir, pkg))) return relative(configDir, file).split("\\").join("/");
+  return CONFIG_SCHEMA_ID;
 }
 
 /** The starter config's text (not written). */
