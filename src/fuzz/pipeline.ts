@@ -80,7 +80,7 @@ export type CaseInput =
 
 export interface PipelineOptions {
   bounds?: CaseBounds;
-  /** Run the reference interpreter when the graph does at most this many MACs (default 2,000,000). */
+  /** Run the reference interpreter when the graph does at most this many MACs (default 10,000,000). */
   referenceMacs?: number;
   /** Selects the backend and other per-case variations deterministically. */
   variant?: number;
@@ -295,7 +295,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     const macs = totalMacs(graph, analysis.layers.map((l) => l.macs + l.elementwiseOps));
     // Small cases only: the interpreter allocates every activation (up to the 1 GiB tensor limit).
     let run: { inputs: TensorValue[]; outputs: TensorValue[] } | null = null;
-    if (writable && macs <= (opts.referenceMacs ?? 2_000_000) && analysis.arena.total <= 16 * 1024 * 1024) {
+    if (writable && macs <= (opts.referenceMacs ?? 10_000_000) && analysis.arena.total <= 16 * 1024 * 1024) {
       const inputs = graph.inputs.map((id) => inputValue(graph, id));
       if (inputs.every((v): v is TensorValue => v !== null)) {
         const r = runReference(graph, inputs, { params: variant % 2 === 0 ? params : undefined });

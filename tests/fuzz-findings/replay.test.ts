@@ -27,7 +27,7 @@ describe("saved fuzz findings replay cleanly", () => {
 
   for (const f of findings) {
     const r = f.record as typeof f.record & { expected?: Expected };
-    it(`${basename(f.file)}: ${r.findingKind} at ${r.stage} (${r.seedModel}) — ${r.fixed ?? "no fix recorded"}`, () => {
+    it(`${basename(f.file)}: ${r.findingKind} at ${r.stage} (${r.seedModel}) — ${r.fixed ?? "no fix recorded"}`, async () => {
       // Generous bounds: a replay on a loaded CI machine must not flake; runaway cases take far longer.
       const o = await runPipeline(f.input, { variant: r.variant, hostC: r.stage === "host-c", bounds: { slowMs: 15_000, memoryBytes: 512 * 1024 * 1024 } });
       expect(o.status, `${o.findingKind} at ${o.stage}: ${o.message}\n${o.stack ?? ""}`).not.toBe("finding");
