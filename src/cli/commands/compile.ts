@@ -5,7 +5,7 @@ import { loadTarget } from "../../analysis/targets.js";
 import { BACKENDS, compileModel, prefixFromName, type Backend, type CodegenCore } from "../../codegen/index.js";
 import type { TsTensorSpec } from "../../codegen/typescript/io-spec.js";
 import { TS_HEADER } from "../../codegen/typescript/header.js";
-import { MicronetsError, usageError } from "../../errors.js";
+import { isMicronetsError, MicronetsError, usageError } from "../../errors.js";
 import { loadModelFile } from "../../frontends/load-model.js";
 import { writeDirAtomic } from "../../io/atomic-write.js";
 import { thousands } from "../../report/format.js";
@@ -75,7 +75,14 @@ export const compileCommand: Command = {
     const model = loadModelFile(path, { weights: "generate", seed: intOpt(p, "seed", 0, 0xffffffff) });
     const prefix = stringOpt(p, "prefix") ?? prefixFromName(basename(path).replace(/\.(tflite|json)$/i, ""));
     // Everything is generated before anything is written, so a failure leaves no folder behind.
-    const result = emit.has("c") ? compileModel(model.graph, { backend, core, prefix, inPlace: !boolOpt(p, "no-in-place"), modelName: basename(path) }) : undefined;
+    let result: ReturnType<typeof compileModel> | undefined;
+    try {
+      result = emit.has("c") ? compileModel(model.graph, { backend, core, prefix, inPlace: !boolOpt(p, "no-in-place"), modelName: basename(path) }) : undefined;
+    } catch (e) {
+      // A model that loads but cannot be compiled (a limit, a multiplier out of range) is that file's problem.
+      if (isMicronetsError(e) && (e.kind === "input" || e.kind === "limit")) throw e.withFile(path);
+      throw e;
+    }
     const binding = emit.has("ts") ? await (await loadTypeScriptEmitter()).emitTypeScriptBinding(model.graph, { prefix, modelName: basename(path) }) : undefined;
     const files = [...(result?.files ?? []), ...(binding ? [binding.file] : [])];
     writeDirAtomic(outDir, (tmp) => {
