@@ -7,6 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
 
@@ -240,6 +241,14 @@ describe("micronets build: config validation (exit 2, the JSON path, nothing wri
     expect(r.stdout).toMatch(/^FAILED\s+ad: .*micronets\.config\.json: \/models\/1\/source: cannot read the model file 'models\/missing\.tflite': no such file$/m);
     expect(existsSync(join(p.dir, "gen/ad"))).toBe(false);
     expect(r.stdout).toMatch(/^build FAILED: 2 built, 0 up to date, 1 failed/m);
+  });
+
+  it("the config schema is a valid 2020-12 schema under ajv's strict mode (the build skips this check for speed)", () => {
+    const ajv = new Ajv2020.default({ strict: true, validateSchema: true });
+    ajv.addSchema(JSON.parse(readFileSync("schemas/budget.schema.json", "utf8")) as object);
+    const schema = JSON.parse(readFileSync("schemas/config.schema.json", "utf8")) as object;
+    expect(ajv.validateSchema(schema), ajv.errorsText()).toBe(true);
+    expect(() => ajv.compile(schema)).not.toThrow();
   });
 
   it("every property in the config schema has a description (editor help)", () => {
