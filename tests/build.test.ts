@@ -333,6 +333,24 @@ describe("micronets build: failures do not stop the other models and leave no pa
     expect(readdirSync(join(p.dir, "src"))).toEqual(["main.c"]);
   });
 
+  it("a baseline the budget names is an input too: changing it rebuilds the model", async () => {
+    const p = project({ defaults: { target: "nrf52840" }, models: [{ source: "models/hello_world_int8.tflite", prefix: "hello", out: "gen/hello", budget: { baseline: "baseline.json", tolerance: "0%" } }] }, ["hello_world_int8"]);
+    const a = await runCli("analyze", join(p.dir, "models/hello_world_int8.tflite"), "--target", "nrf52840", "--json");
+    expect(a.code, a.stderr).toBe(0);
+    writeFileSync(join(p.dir, "baseline.json"), a.stdout);
+    let r = await build(p.config);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\d+ checks passed/);
+    expect(statuses((await build(p.config)).stdout)).toEqual({ hello: "skipped" });
+    // A baseline with a smaller arena: the SRAM regression check now fails.
+    const doc = JSON.parse(a.stdout) as { totals: { peakSramBytes: number } };
+    doc.totals.peakSramBytes -= 16;
+    writeFileSync(join(p.dir, "baseline.json"), JSON.stringify(doc));
+    r = await build(p.config);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL sram regression: /);
+  });
+
   it("--out-dir puts outputs (folders and reports) below another folder; inputs stay relative to the config", async () => {
     const p = project({ defaults: { target: "nrf52840" }, models: [{ source: "models/hello_world_int8.tflite", prefix: "hello", out: "gen/hello", reports: { json: "reports/hello.json" } }] }, ["hello_world_int8"]);
     const outDir = join(p.dir, "..", `${projects}-out`);
