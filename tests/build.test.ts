@@ -323,6 +323,22 @@ describe("micronets build: failures do not stop the other models and leave no pa
     expect(statuses(r.stdout).hello).toBe("FAILED");
   });
 
+  it("an unknown planner or latency family fails that model at its JSON path", async () => {
+    const p = project({
+      defaults: { target: "stm32f746zg" },
+      models: [
+        { source: "models/hello_world_int8.tflite", prefix: "hello", out: "gen/hello", planner: "optimal" },
+        { source: "models/ad01_int8.tflite", prefix: "ad", out: "gen/ad", family: "sonar" },
+        { source: "models/kws_ref_model.tflite", prefix: "kws", out: "gen/kws", budget: { family: "sonar" } },
+      ],
+    }, ["hello_world_int8", "ad01_int8", "kws_ref_model"]);
+    const r = await build(p.config);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^FAILED\s+hello: .*micronets\.config\.json: \/models\/0\/planner: unknown memory planner 'optimal'; known planners: greedy-by-size/m);
+    expect(r.stdout).toMatch(/^FAILED\s+ad: .*micronets\.config\.json: \/models\/1\/family: target 'stm32f746zg' has no latency family 'sonar'/m);
+    expect(r.stdout).toMatch(/^FAILED\s+kws: .*micronets\.config\.json: \/models\/2\/budget: target 'stm32f746zg' has no latency family 'sonar'/m);
+  });
+
   it("an output folder holding other files is refused, and left as it was", async () => {
     const p = project({ defaults: { target: "nrf52840" }, models: [{ source: "models/hello_world_int8.tflite", prefix: "hello", out: "src" }] }, ["hello_world_int8"]);
     mkdirSync(join(p.dir, "src"));

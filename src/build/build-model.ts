@@ -9,6 +9,7 @@
 import { basename } from "node:path";
 import { analyzeGraph } from "../analysis/analyze.js";
 import { chooseLatencyFamily } from "../analysis/latency.js";
+import { getPlanner } from "../analysis/planner/registry.js";
 import { loadTarget, type Target } from "../analysis/targets.js";
 import { loadBaseline } from "../check/baseline.js";
 import { loadBudget, parseBudget, type Budget } from "../check/budget.js";
@@ -79,8 +80,10 @@ export function buildModel(spec: ModelSpec, configFile: string, modelBytes: Uint
   // The source as written in the config names the model in reports and comments: outputs do not depend on
   // where the build runs from.
   const model = parseModel(modelBytes, spec.source, { weights: "generate", seed: spec.seed ?? 0 });
-  const family = withWhere(`${spec.where}/family`, configFile, () => chooseLatencyFamily(target, { family: spec.family ?? budget?.family, hint: model.searchSpace }));
-  const analysis = withWhere(`${spec.where}/planner`, configFile, () => analyzeGraph(model.graph, { target, planner: spec.planner, latencyFamily: family.family }));
+  const familyWhere = spec.family !== undefined ? `${spec.where}/family` : `${spec.where}/budget`;
+  const family = withWhere(familyWhere, configFile, () => chooseLatencyFamily(target, { family: spec.family ?? budget?.family, hint: model.searchSpace }));
+  if (spec.planner !== undefined) withWhere(`${spec.where}/planner`, configFile, () => getPlanner(spec.planner!));
+  const analysis = analyzeGraph(model.graph, { target, planner: spec.planner, latencyFamily: family.family });
   const report = buildReport(analysis, { path: spec.source, format: model.format });
   const baseline = budget?.baseline ? loadBaseline(budget.baseline) : null;
   const checks = inBudget(spec, configFile, () => evaluateChecks({ analysis: report, target, budget, baseline }));

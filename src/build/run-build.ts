@@ -4,7 +4,7 @@
  * failed budget) is reported and the others are still built. The exit code is the worst of the models':
  * 0 all ok, 1 a check failed, 2 bad input.
  */
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { packageRoot } from "../emulator/paths.js";
 import { isMicronetsError } from "../errors.js";
@@ -126,10 +126,4 @@ export async function runBuild(opts: BuildOptions = {}): Promise<BuildSummary> {
   }
   const exitCode = models.reduce<0 | 1 | 2>((worst, m) => (m.exitCode > worst ? m.exitCode : worst), 0);
   return { config: cfg.file, models, exitCode, ms: performance.now() - started };
-}
-
-/** A folder as the user would name it: relative to the working directory when below it. */
-export function shownPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return rel !== "" && !rel.startsWith("..") ? rel : p;
 }
