@@ -192,6 +192,7 @@ describe("micronets build: config validation (exit 2, the JSON path, nothing wri
     ["prefix reused", (c) => Object.assign(c.models[1]!, { prefix: "hello" }), /: \/models\/1\/prefix: prefix 'hello' is also model 0's/],
     ["reserved prefix", (c) => Object.assign(c.models[1]!, { prefix: "main" }), /: \/models\/1\/prefix: prefix 'main' is a C keyword or reserved name/],
     ["nested output folders", (c) => Object.assign(c.models[2]!, { out: "gen/hello/kws" }), /: \/models\/2\/out: output folder 'gen\/hello\/kws' overlaps model 0's 'gen\/hello'/],
+    ["report over a generated file", (c) => Object.assign(c.models[0]!, { reports: { md: "gen/hello/hello_model.h" } }), /: \/models\/0\/reports\/md: report file would overwrite a file the build writes/],
     ["report inside another model's folder", (c) => Object.assign(c.models[2]!, { reports: { html: "gen/ad/kws.html" } }), /: \/models\/2\/reports\/html: report file is inside model 1's output folder/],
   ];
   for (const [what, edit, message] of cases) {

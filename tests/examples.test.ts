@@ -17,7 +17,8 @@ import { runOnQemu, toolchainProblem } from "../src/emulator/index.js";
 import { loadGolden } from "./helpers/golden.js";
 
 const REPO = process.cwd();
-const MICRONETS = `${process.execPath} ${join(REPO, "bin/micronets.js")}`;
+// Quoted: CMake (separate_arguments UNIX_COMMAND) and make (the shell) both split it like a shell would.
+const MICRONETS = `"${process.execPath}" "${join(REPO, "bin/micronets.js")}"`;
 
 function tool(name: string): boolean {
   return spawnSync(name, ["--version"], { stdio: "ignore" }).status === 0;

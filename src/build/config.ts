@@ -201,6 +201,8 @@ function checkDistinct(models: ModelSpec[], file: string): void {
       const other = seen.get(p);
       if (other) throw inputError(`report file '${p}' is also written by ${other}`, here, file);
       seen.set(p, here);
+      const own = new Set([`${m.prefix}_model.c`, `${m.prefix}_model.h`, ".micronets-stamp.json"].map((f) => join(m.outPath, f)));
+      if (own.has(p)) throw inputError("report file would overwrite a file the build writes into the output folder", here, file);
       for (const n of models) {
         if (n !== m && isInside(p, n.outPath)) throw inputError(`report file is inside model ${n.index}'s output folder '${String(n.entry.out)}'`, here, file);
       }
