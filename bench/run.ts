@@ -3,6 +3,7 @@ import { benchSimulator } from "../src/sim/bench.js";
 import { benchAnalyze, printAnalyzeBench } from "./analyze.js";
 import { printSimBench } from "./sim-bench.js";
 import { benchSample, printSampleBench } from "./sample.js";
+import { benchIncrementalBuild, printIncrementalBuildBench } from "./build.js";
 
 async function main(): Promise<void> {
   console.log(`micronets benchmarks — node ${process.version}, ${new Date().toISOString()}`);
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   printSimBench(await benchSimulator());
   console.log("");
   printSampleBench(benchSample());
+  console.log("");
+  printIncrementalBuildBench(benchIncrementalBuild());
 }
 
 main().catch((e) => {
