@@ -1,6 +1,7 @@
 /**
  * npm run fuzz -- --seed S --n N [--kind tflite|json|all] [--start I] [--workers W] [--findings DIR]
  *                 [--no-save] [--slow-ms MS] [--hang-ms MS] [--heap-mb MB] [--host-c-every K]
+ *                 [--debug-hang-at I]   (self-test: case I spins forever, to see the hang detection work)
  *
  * Mutates the shared models and architecture fixtures and drives every case through load → analyze →
  * plan → op params → reports → convert → compile → reference interpreter, cross-checking the WebAssembly
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
       options: {
         seed: { type: "string" }, n: { type: "string" }, kind: { type: "string" }, start: { type: "string" }, workers: { type: "string" },
         findings: { type: "string" }, "no-save": { type: "boolean" }, "slow-ms": { type: "string" }, "hang-ms": { type: "string" },
-        "heap-mb": { type: "string" }, "host-c-every": { type: "string" }, help: { type: "boolean", short: "h" },
+        "heap-mb": { type: "string" }, "host-c-every": { type: "string" }, "debug-hang-at": { type: "string" }, help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
     });
@@ -63,19 +64,20 @@ async function main(): Promise<void> {
   const bounds = { slowMs: int(v["slow-ms"], "slow-ms", DEFAULT_BOUNDS.slowMs, 1), memoryBytes: DEFAULT_BOUNDS.memoryBytes };
   const hangMs = int(v["hang-ms"], "hang-ms", 20_000, 100);
   const hostEvery = int(v["host-c-every"], "host-c-every", 0);
+  const debugHangAt = v["debug-hang-at"] === undefined ? undefined : int(v["debug-hang-at"], "debug-hang-at", 0);
 
   const progress = startProgress({ label: `fuzz seed ${seed}`, total: n, unit: "cases" });
   let findings = 0;
   const onOutcome = (index: number, o: { status: string; findingKind?: string; stage?: string; message?: string }): void => {
     if (o.status === "finding") {
       findings++;
-      progress.log(`finding #${index}: ${o.findingKind} at ${o.stage}: ${(o.message ?? "").slice(0, 200)}`);
+      progress.log(`finding #${index}: ${o.findingKind}${o.stage ? ` at ${o.stage}` : ""}: ${(o.message ?? "").slice(0, 200)}`);
     }
     progress.tick();
   };
   const stats = workers === 0
-    ? await runCampaign({ seed, n, start, kind, bounds, findingsDir, hangMs, hostEvery, onCase: (c, o) => onOutcome(c.index, o) })
-    : await runPool({ seed, n, start, kind, bounds, findingsDir, hangMs, hostEvery, workers, heapLimitMb: int(v["heap-mb"], "heap-mb", 2048, 64), onCase: onOutcome });
+    ? await runCampaign({ seed, n, start, kind, bounds, findingsDir, hangMs, hostEvery, debugHangAt, onCase: (c, o) => onOutcome(c.index, o) })
+    : await runPool({ seed, n, start, kind, bounds, findingsDir, hangMs, hostEvery, debugHangAt, workers, heapLimitMb: int(v["heap-mb"], "heap-mb", 2048, 64), onCase: onOutcome });
   progress.done();
   process.stdout.write(`${formatStats(stats)}\n`);
   process.stdout.write(`command: npm run fuzz -- --seed ${seed} --n ${n}${start ? ` --start ${start}` : ""} --kind ${kind}${hostEvery ? ` --host-c-every ${hostEvery}` : ""}\n`);

@@ -33,6 +33,8 @@ export interface CampaignOptions {
   maxSaved?: number;
   /** Check generated C on the host (gcc + sanitizers vs the interpreter) for every Nth case; 0 = never. */
   hostEvery?: number;
+  /** Self-test of hang detection: case `debugHangAt` spins forever instead of running. */
+  debugHangAt?: number;
 }
 
 /** How one case is published to the watchdog (its reproducer if it hangs). */
@@ -76,6 +78,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignStats>
         continue;
       }
       dog?.begin(watchdogCase(c, opts.seed, kind));
+      if (i === opts.debugHangAt) spinForever();
       const o = await runPipeline(c.input, { bounds, variant: c.variant, hostC: hostEvery > 0 && i % hostEvery === 0 });
       dog?.end();
       let file: string | null = null;
@@ -94,4 +97,10 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignStats>
   }
   stats.elapsedMs = performance.now() - t0;
   return stats;
+}
+
+/** A synchronous endless loop (the hang self-test): only the watchdog or a worker termination ends it. */
+export function spinForever(): never {
+  let x = 0;
+  for (;;) x = (x + 1) | 0;
 }

@@ -154,14 +154,20 @@ function totalMacs(g: Graph, macs: readonly number[]): number {
   return macs.reduce((s, m) => s + m, 0) + g.operators.length;
 }
 
-function inputValue(g: Graph, id: number): TensorValue | null {
+/**
+ * Input values: the TFLM golden fill, or (by variant) every element at the int8 extremes, which drives
+ * accumulators and requantisation to their limits.
+ */
+function inputValue(g: Graph, id: number, variant: number): TensorValue | null {
   const t = g.tensors[id]!;
   const n = elementCount(t.shape);
+  const mode = Math.floor(variant / 7) % 4;
+  const base = mode === 1 ? new Int8Array(n).fill(127) : mode === 2 ? new Int8Array(n).fill(-128) : fillInput(n);
   switch (t.dtype) {
-    case "int8": return fillInput(n);
-    case "float32": return Float32Array.from(fillInput(n), (v) => v / 64);
-    case "int16": return Int16Array.from(fillInput(n), (v) => v * 200);
-    case "int32": return Int32Array.from(fillInput(n), (v) => v * 1000);
+    case "int8": return base;
+    case "float32": return Float32Array.from(base, (v) => (mode === 3 ? v * 1e30 : v / 64));
+    case "int16": return Int16Array.from(base, (v) => v * 258);
+    case "int32": return Int32Array.from(base, (v) => (mode === 3 ? v * 16_000_000 : v * 1000));
     default: return null;
   }
 }
@@ -296,7 +302,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     // Small cases only: the interpreter allocates every activation (up to the 1 GiB tensor limit).
     let run: { inputs: TensorValue[]; outputs: TensorValue[] } | null = null;
     if (writable && macs <= (opts.referenceMacs ?? 10_000_000) && analysis.arena.total <= 16 * 1024 * 1024) {
-      const inputs = graph.inputs.map((id) => inputValue(graph, id));
+      const inputs = graph.inputs.map((id) => inputValue(graph, id, variant));
       if (inputs.every((v): v is TensorValue => v !== null)) {
         const r = runReference(graph, inputs, { params: variant % 2 === 0 ? params : undefined });
         r.outputs.forEach((v, k) => {

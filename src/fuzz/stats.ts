@@ -79,7 +79,7 @@ export function formatStats(s: CampaignStats): string {
   if (s.slowest) lines.push(`  slowest case:              #${s.slowest.index} (${s.slowest.kind}, ${s.slowest.seedModel}) ${s.slowest.ms.toFixed(0)} ms: ${s.slowest.mutation.join("; ").slice(0, 160)}`);
   lines.push(`  largest heap growth:       ${(s.maxMemoryBytes / 2 ** 20).toFixed(1)} MiB`);
   for (const f of s.findings.slice(0, 20)) {
-    lines.push(`  finding #${f.index} ${f.findingKind} at ${f.stage} (${f.seedModel}): ${f.message.slice(0, 200)}${f.file ? `  [${f.file}]` : ""}`);
+    lines.push(`  finding #${f.index} ${f.findingKind}${f.stage ? ` at ${f.stage}` : ""} (${f.seedModel}): ${f.message.slice(0, 200)}${f.file ? `  [${f.file}]` : ""}`);
   }
   if (s.findings.length > 20) lines.push(`  … and ${s.findings.length - 20} more`);
   return lines.join("\n");

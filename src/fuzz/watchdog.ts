@@ -46,7 +46,8 @@ const timer = setInterval(() => {
     fs.writeFileSync(path.join(dir, base + ".finding.json"), JSON.stringify({ ...info.record, findingKind: "hang", message: "no result after " + ran + " ms (hang bound " + hangMs + " ms)", ms: ran }, null, 2) + "\\n");
     where = path.join(dir, base + ".finding.json");
   } catch (e) { where = "(saving failed: " + e.message + ")"; }
-  process.stderr.write("micronets fuzz: HANG: case " + index + " ran " + ran + " ms; reproducer " + where + "; killing the process\\n");
+  // Straight to file descriptor 2: process.stderr in a worker is relayed by the (stuck) main thread.
+  fs.writeSync(2, "\\nmicronets fuzz: HANG: case " + index + " ran " + ran + " ms; reproducer " + where + "; killing the process\\n");
   process.kill(process.pid, "SIGKILL");
 }, pollMs);
 `;

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { loadCorpus, makeCase, type FuzzCase, type KindSelection } from "./cases.js";
+import { spinForever } from "./campaign.js";
 import { runPipeline, type CaseBounds, type CaseOutcome } from "./pipeline.js";
 
 export interface WorkerSetup {
@@ -15,6 +16,8 @@ export interface WorkerSetup {
   bounds: CaseBounds;
   /** Host C check every Nth case (0 = never). */
   hostEvery: number;
+  /** Hang self-test: this case spins forever. */
+  debugHangAt?: number;
   /** Int32 [running index + 1 (0 = none), start time in ms since `epoch`]. */
   control: SharedArrayBuffer;
   epoch: number;
@@ -53,6 +56,7 @@ if (parentPort) {
         post({ type: "done", index, outcome: { status: "finding", findingKind: "exception", stage: "generate", message: `case generator: ${err?.message}`, stack: err?.stack, ms: 0, memoryBytes: 0, completed: [] }, meta: { kind: "tflite", seedName: "?", mutation: [] } });
         continue;
       }
+      if (index === setup.debugHangAt) spinForever();
       const outcome = await runPipeline(c.input, { bounds: setup.bounds, variant: c.variant, hostC: setup.hostEvery > 0 && index % setup.hostEvery === 0 });
       Atomics.store(control, 0, 0);
       post({ type: "done", index, outcome, meta: { kind: c.kind, seedName: c.seedName, mutation: c.mutation } });

@@ -31,6 +31,8 @@ export interface PoolOptions {
   onCase?: (index: number, o: CaseOutcome) => void;
   /** Host C check every Nth case (0 = never). */
   hostEvery?: number;
+  /** Hang self-test: this case spins forever. */
+  debugHangAt?: number;
 }
 
 interface Slot {
@@ -101,7 +103,7 @@ export async function runPool(opts: PoolOptions): Promise<CampaignStats> {
 
     const spawn = (batch: number[]): void => {
       const control = new SharedArrayBuffer(8);
-      const setup: WorkerSetup = { seed: opts.seed, kind, root, bounds, control, epoch, hostEvery: opts.hostEvery ?? 0 };
+      const setup: WorkerSetup = { seed: opts.seed, kind, root, bounds, control, epoch, hostEvery: opts.hostEvery ?? 0, debugHangAt: opts.debugHangAt };
       const worker = new Worker(new URL("./worker-entry.js", import.meta.url), {
         workerData: setup,
         resourceLimits: { maxOldGenerationSizeMb: opts.heapLimitMb ?? 2048 },
