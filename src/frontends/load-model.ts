@@ -3,7 +3,7 @@
  * file identifier) or an architecture JSON. Every failure is a MicronetsError naming the file.
  */
 import { readFileSync, statSync } from "node:fs";
-import { MicronetsError, isMicronetsError } from "../errors.js";
+import { MicronetsError, inputError, isMicronetsError } from "../errors.js";
 import { LIMITS } from "../ir/limits.js";
 import type { Graph } from "../ir/types.js";
 import { loadArchitecture, parseJsonText, searchSpaceOf } from "./architecture/index.js";
@@ -58,7 +58,14 @@ export function parseModel(bytes: Uint8Array, path: string, opts: LoadOptions = 
   const format = detectFormat(bytes, path);
   try {
     if (format === "tflite") return { graph: readTflite(bytes, path), format, path, bytes };
-    const doc = parseJsonText(new TextDecoder("utf-8").decode(bytes), path);
+    // Invalid UTF-8 is refused (as readArchitectureFile does) rather than silently turned into U+FFFD.
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw inputError(bytes[0] === 0xff && bytes[1] === 0xfe ? "is not UTF-8 text (it looks like UTF-16)" : "is not valid UTF-8 text");
+    }
+    const doc = parseJsonText(text, path);
     const graph = loadArchitecture(doc, { file: path, weights: opts.weights, seed: opts.seed });
     return { graph, format, path, bytes, searchSpace: searchSpaceOf(doc) };
   } catch (e) {
