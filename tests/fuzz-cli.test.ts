@@ -61,4 +61,27 @@ describe("fuzz slice: the CLI on mutated files", () => {
       expect(exits[`${command} 2`] ?? 0, JSON.stringify(exits)).toBeGreaterThan(0);
     }
   }, 180_000);
+
+  it("text encodings of an architecture JSON: UTF-8 with or without BOM loads; invalid UTF-8 and UTF-16 are refused", async () => {
+    const doc = '{"name": "enc", "input": {"shape": [1, 4]}, "layers": [{"type": "softmax"}]}';
+    const write = (name: string, bytes: Uint8Array): string => {
+      const f = join(dir, name);
+      writeFileSync(f, bytes);
+      return f;
+    };
+    const utf8 = new TextEncoder().encode(doc);
+    expect((await runCli("analyze", write("plain.json", utf8))).code).toBe(0);
+    expect((await runCli("analyze", write("bom.json", new Uint8Array([0xef, 0xbb, 0xbf, ...utf8])))).code).toBe(0);
+    const bad = write("bad-utf8.json", new TextEncoder().encode(doc.replace("enc", "e\u0000nc")).map((b) => (b === 0 ? 0xc3 : b)));
+    const r = await runCli("analyze", bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`micronets: error: ${bad}: is not valid UTF-8 text`);
+    const utf16 = new Uint8Array(2 + 2 * doc.length);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < doc.length; i++) utf16[2 + 2 * i] = doc.charCodeAt(i);
+    const u16 = write("utf16.json", utf16);
+    const r2 = await runCli("analyze", u16);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr.trim()).toBe(`micronets: error: ${u16}: is not UTF-8 text (it looks like UTF-16)`);
+  });
 });
