@@ -87,94 +87,179 @@ interface Evaluated {
   offsets: number[];
 }
 
-/** A placed rectangle: bytes [off, off + size) over scopes [first, last]. */
-interface Rect {
-  first: number;
-  last: number;
-  off: number;
-  size: number;
+/** What every placement of one buffer list shares: sizes, lifetimes, and which pairs live at the same time. */
+interface PlaceContext {
+  n: number;
+  size: Float64Array;
+  firstUse: Float64Array;
+  /** Work arrays of placeChains, reused from call to call. */
+  work: { parent: Int32Array; relToParent: Float64Array; root: Int32Array; off: Float64Array; count: Int32Array; start: Int32Array; fill: Int32Array; members: Int32Array; key: Float64Array; first: Float64Array; i0: Int32Array; placed: Int32Array };
+  /** together[i * n + j] = 1 when buffers i and j both have bytes and live at a common scope. */
+  together: Uint8Array;
 }
 
-function timeOverlap(a: { first: number; last: number }, b: { first: number; last: number }): boolean {
-  return a.first <= b.last && b.first <= a.last;
+function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
+  const n = buffers.length;
+  const size = new Float64Array(n);
+  const firstUse = new Float64Array(n);
+  const together = new Uint8Array(n * n);
+  buffers.forEach((b, i) => {
+    size[i] = b.size;
+    firstUse[i] = b.firstUse;
+  });
+  for (let i = 0; i < n; i++) {
+    const a = buffers[i]!;
+    if (a.size === 0) continue;
+    for (let j = i + 1; j < n; j++) {
+      const b = buffers[j]!;
+      if (b.size === 0 || a.lastUse < b.firstUse || b.lastUse < a.firstUse) continue;
+      together[i * n + j] = 1;
+      together[j * n + i] = 1;
+    }
+  }
+  const work = {
+    parent: new Int32Array(n),
+    relToParent: new Float64Array(n),
+    root: new Int32Array(n),
+    off: new Float64Array(n),
+    count: new Int32Array(n),
+    start: new Int32Array(n + 1),
+    fill: new Int32Array(n),
+    members: new Int32Array(n),
+    key: new Float64Array(n),
+    first: new Float64Array(n),
+    i0: new Int32Array(n),
+    placed: new Int32Array(n),
+  };
+  return { n, size, firstUse, together, work };
 }
 
 /**
  * Places the chains formed by `edges` (rigid shapes) first-fit, largest first. Returns null when two members
- * of one chain would share bytes while both live without being alias partners.
+ * of one chain would share bytes while both live without being alias partners. (Typed arrays throughout:
+ * the local search calls this a few hundred times per model.)
  */
-function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[]): Evaluated | null {
-  const n = buffers.length;
-  const parent = new Array<number>(n).fill(-1);
-  const relToParent = new Array<number>(n).fill(0);
-  const partners = new Set<string>();
+function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[], ctx: PlaceContext = placeContext(buffers)): Evaluated | null {
+  const { n, size, firstUse, together } = ctx;
+  const { parent, relToParent, root, off, count, start, fill, members, key, first, i0, placed } = ctx.work;
+  parent.fill(-1);
+  relToParent.fill(0);
   for (const e of edges) {
     if (parent[e.output] !== -1) return null;
     parent[e.output] = e.input;
     relToParent[e.output] = e.rel;
-    partners.add(`${e.input},${e.output}`);
   }
-  const chains = new Map<number, { i: number; off: number }[]>();
+  // Each buffer's chain (its root) and offset from the root.
   for (let i = 0; i < n; i++) {
     let r = i;
-    let off = 0;
+    let o = 0;
     for (let guard = 0; parent[r]! !== -1; guard++) {
       if (guard > n) return null;
-      off += relToParent[r]!;
+      o += relToParent[r]!;
       r = parent[r]!;
     }
-    let c = chains.get(r);
-    if (!c) chains.set(r, (c = []));
-    c.push({ i, off });
+    root[i] = r;
+    off[i] = o;
   }
-  const units = [...chains.values()].map((members) => {
-    const min = Math.min(...members.map((m) => m.off));
-    for (const m of members) m.off -= min;
-    return members;
-  });
-  // Members of one chain that live together must be partners or disjoint.
-  for (const u of units) {
-    for (let a = 0; a < u.length; a++) {
-      for (let c = a + 1; c < u.length; c++) {
-        const ba = buffers[u[a]!.i]!;
-        const bc = buffers[u[c]!.i]!;
-        if (ba.size === 0 || bc.size === 0 || ba.lastUse < bc.firstUse || bc.lastUse < ba.firstUse) continue;
-        const overlap = u[a]!.off < u[c]!.off + bc.size && u[c]!.off < u[a]!.off + ba.size;
-        if (overlap && !partners.has(`${u[a]!.i},${u[c]!.i}`) && !partners.has(`${u[c]!.i},${u[a]!.i}`)) return null;
+  // Units (chains) as runs of `members` in buffer order; a unit is named by its first member.
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[root[i]!]!++;
+  start[0] = 0;
+  for (let r = 0; r < n; r++) start[r + 1] = start[r]! + count[r]!;
+  fill.set(start.subarray(0, n));
+  for (let i = 0; i < n; i++) members[fill[root[i]!]!++] = i;
+  const units: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const s0 = start[r]!;
+    const s1 = start[r + 1]!;
+    if (s0 === s1) continue;
+    let min = Infinity;
+    for (let k = s0; k < s1; k++) min = Math.min(min, off[members[k]!]!);
+    let kmax = 0;
+    let fmin = Infinity;
+    for (let k = s0; k < s1; k++) {
+      const m = members[k]!;
+      off[m] = off[m]! - min;
+      kmax = Math.max(kmax, size[m]!);
+      fmin = Math.min(fmin, firstUse[m]!);
+    }
+    // Members of one chain that live together must be alias partners or disjoint.
+    for (let a = s0; a < s1; a++) {
+      const ia = members[a]!;
+      for (let c = a + 1; c < s1; c++) {
+        const ic = members[c]!;
+        if (!together[ia * n + ic]) continue;
+        const overlap = off[ia]! < off[ic]! + size[ic]! && off[ic]! < off[ia]! + size[ia]!;
+        if (overlap && parent[ic] !== ia && parent[ia] !== ic) return null;
       }
     }
+    units.push(r);
+    key[r] = kmax;
+    first[r] = fmin;
+    i0[r] = members[s0]!;
   }
-  // Largest member first (then earliest), like greedy-by-size.
-  const key = (u: { i: number }[]) => Math.max(...u.map((m) => buffers[m.i]!.size));
-  const firstUse = (u: { i: number }[]) => Math.min(...u.map((m) => buffers[m.i]!.firstUse));
-  units.sort((x, y) => key(y) - key(x) || firstUse(x) - firstUse(y) || x[0]!.i - y[0]!.i);
+  // Largest member first (then earliest), like greedy-by-size; a unit's first member breaks ties.
+  units.sort((x, y) => key[y]! - key[x]! || first[x]! - first[y]! || i0[x]! - i0[y]!);
 
-  const placed: Rect[] = [];
+  // Placed buffers, kept in order of offset, so the forbidden intervals of one member come sorted.
+  let nPlaced = 0;
   const offsets = new Array<number>(n).fill(0);
-  for (const u of units) {
-    const rects = u.map((m) => ({ first: buffers[m.i]!.firstUse, last: buffers[m.i]!.lastUse, off: m.off, size: buffers[m.i]!.size }));
-    const candidates = new Set<number>([0]);
-    for (const r of rects) {
-      for (const q of placed) if (r.size > 0 && q.size > 0 && timeOverlap(r, q)) candidates.add(Math.max(0, q.off + q.size - r.off));
-    }
-    const sorted = [...candidates].sort((a, b) => a - b);
-    let base = -1;
-    for (const b of sorted) {
-      const ok = rects.every((r) => r.size === 0 || placed.every((q) => q.size === 0 || !timeOverlap(r, q) || b + r.off >= q.off + q.size || q.off >= b + r.off + r.size));
-      if (ok) {
-        base = b;
-        break;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  const order: number[] = [];
+  for (const r of units) {
+    const s0 = start[r]!;
+    const s1 = start[r + 1]!;
+    // The lowest base offset where no member meets a placed buffer live at the same time: each such pair
+    // forbids the open interval of bases (q.off − m.off − m.size, q.off + q.size − m.off); the answer is 0
+    // or the end of one of them, found by one sweep in order of interval start.
+    let base = 0;
+    if (s1 - s0 === 1) {
+      const m = members[s0]!;
+      if (size[m]! > 0) {
+        for (let k = 0; k < nPlaced; k++) {
+          const q = placed[k]!;
+          if (!together[m * n + q]) continue;
+          if (offsets[q]! - size[m]! >= base) break;
+          base = Math.max(base, offsets[q]! + size[q]!);
+        }
+      }
+    } else {
+      lo.length = 0;
+      hi.length = 0;
+      for (let k = s0; k < s1; k++) {
+        const m = members[k]!;
+        if (size[m] === 0) continue;
+        for (let j = 0; j < nPlaced; j++) {
+          const q = placed[j]!;
+          if (!together[m * n + q]) continue;
+          lo.push(offsets[q]! - off[m]! - size[m]!);
+          hi.push(offsets[q]! + size[q]! - off[m]!);
+        }
+      }
+      order.length = 0;
+      for (let k = 0; k < lo.length; k++) order.push(k);
+      order.sort((x, y) => lo[x]! - lo[y]!);
+      for (const k of order) {
+        if (lo[k]! >= base) break;
+        if (hi[k]! > base) base = hi[k]!;
       }
     }
-    // The largest candidate (past every conflicting rectangle) always fits.
-    if (base < 0) throw new Error("in-place planner found no placement");
-    for (const [k, m] of u.entries()) {
-      offsets[m.i] = base + m.off;
-      placed.push({ ...rects[k]!, off: base + m.off });
+    for (let k = s0; k < s1; k++) {
+      const m = members[k]!;
+      const o = base + off[m]!;
+      offsets[m] = o;
+      let at = nPlaced;
+      while (at > 0 && offsets[placed[at - 1]!]! > o) {
+        placed[at] = placed[at - 1]!;
+        at--;
+      }
+      placed[at] = m;
+      nPlaced++;
     }
   }
   let total = 0;
-  buffers.forEach((b, i) => { total = Math.max(total, offsets[i]! + b.size); });
+  for (let i = 0; i < n; i++) total = Math.max(total, offsets[i]! + size[i]!);
   return { total, offsets };
 }
 
@@ -240,6 +325,7 @@ export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout 
   let usedAlgorithm = algorithm;
   if (edges.length > 0) {
     const search = edges.length <= (opts.maxSearch ?? 96);
+    const ctx = placeContext(buffers);
     type State = { set: Edge[]; ev: Evaluated };
     // Best-improvement local search: each round applies the single change (drop or add one edge) that
     // lowers the total most; elisions are kept whenever they do not cost bytes.
@@ -248,7 +334,7 @@ export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout 
       for (;;) {
         let next: State | null = null;
         for (const set of moves(cur)) {
-          const ev = placeChains(buffers, set);
+          const ev = placeChains(buffers, set, ctx);
           if (!ev) continue;
           const better = next === null ? ev.total < cur.ev.total || (ev.total === cur.ev.total && set.length > cur.set.length && set.some((e) => e.cand.elide && !cur.set.includes(e))) : ev.total < next.ev.total;
           if (better) next = { set, ev };
@@ -259,11 +345,11 @@ export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout 
     };
     const dropMoves = (st: State): Edge[][] => st.set.map((_, k) => st.set.filter((__, j) => j !== k));
     const addMoves = (st: State): Edge[][] => edges.filter((e) => !st.set.includes(e)).map((e) => [...st.set, e]);
-    const all = placeChains(buffers, edges);
+    const all = placeChains(buffers, edges, ctx);
     let down: State | null = all ? { set: [...edges], ev: all } : null;
     if (down && search) down = improve(down, dropMoves);
     let up: State | null = null;
-    if (search) up = improve({ set: [], ev: placeChains(buffers, [])! }, addMoves);
+    if (search) up = improve({ set: [], ev: placeChains(buffers, [], ctx)! }, addMoves);
     const pick = [down, up].filter((x): x is State => x !== null).sort((a, b) => a.ev.total - b.ev.total)[0];
     // Aliasing must pay for itself; otherwise keep TFLM's plan (elisions alone still save a copy).
     if (pick && (pick.ev.total < plain.total || (pick.ev.total === plain.total && pick.set.some((e) => e.cand.elide)))) {

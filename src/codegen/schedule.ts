@@ -19,14 +19,27 @@ export interface AccessSchedule {
 export function relIsSafe(s: AccessSchedule, rel: number): boolean {
   const inBytes = s.lastRead.length;
   const outBytes = s.writeTime.length;
+  const lastRead = s.lastRead;
+  const writeTime = s.writeTime;
   // Output byte a lies on input byte a + rel (when that is within the input).
   const a0 = Math.max(0, -rel);
   const a1 = Math.min(outBytes, inBytes - rel);
+  if (a1 <= a0) return true;
+  // Same answer as one pass over the overlap, found sooner: an unsafe placement almost always conflicts over
+  // a wide run of bytes, very often at the overlap's end (an expanding layer outruns its input), so the
+  // ends and a sparse sample are tried first; only a placement that passes them costs the full pass.
+  if (lastRead[a1 - 1 + rel]! >= writeTime[a1 - 1]! || lastRead[a0 + rel]! >= writeTime[a0]!) return false;
+  for (let a = a0 + SAMPLE_STRIDE; a < a1; a += SAMPLE_STRIDE) {
+    if (lastRead[a + rel]! >= writeTime[a]!) return false;
+  }
   for (let a = a0; a < a1; a++) {
-    if (s.lastRead[a + rel]! >= s.writeTime[a]!) return false;
+    if (lastRead[a + rel]! >= writeTime[a]!) return false;
   }
   return true;
 }
+
+/** Sample spacing of relIsSafe's first pass (odd, so it does not follow a channel count's period). */
+const SAMPLE_STRIDE = 61;
 
 /**
  * The safe placement of the output relative to the input (a multiple of `alignment`) that needs the fewest
@@ -37,15 +50,25 @@ export function bestRel(s: AccessSchedule, inSize: number, outSize: number, alig
   const span = (rel: number): number => Math.max(inSize, rel + outSize) - Math.min(0, rel);
   const lo = -Math.ceil(outSize / alignment) * alignment + alignment;
   const hi = Math.floor(inSize / alignment) * alignment - alignment;
-  const candidates: number[] = [];
-  for (let rel = lo; rel <= hi; rel += alignment) candidates.push(rel);
-  // Fewest bytes first; among equals, the placement closest to 0 (then the lower one), for determinism.
-  candidates.sort((a, b) => span(a) - span(b) || Math.abs(a) - Math.abs(b) || a - b);
   const separate = inSize + outSize;
+  // Placements are tried fewest bytes first; among equals, the one closest to 0 (then the lower one), for
+  // determinism. The span grows with |rel| on each side of 0, so that order is a merge of the placements
+  // at or after the input's start (ascending) and those before it (descending): no sort needed.
+  let up = Math.max(lo, 0);
+  let down = Math.min(hi, -alignment);
   // Each check scans the overlap, so trying every placement of two large tensors is quadratic (minutes for
   // a 10 MB activation). Past a fixed amount of scanning, give up on sharing: separate buffers are always safe.
   let budget = BEST_REL_SCAN_BUDGET;
-  for (const rel of candidates) {
+  while (up <= hi || down >= lo) {
+    let rel: number;
+    if (up > hi) rel = down;
+    else if (down < lo) rel = up;
+    else {
+      const d = span(down) - span(up) || Math.abs(down) - Math.abs(up) || down - up;
+      rel = d < 0 ? down : up;
+    }
+    if (rel === up) up += alignment;
+    else down -= alignment;
     if (span(rel) >= separate) break;
     budget -= Math.max(0, Math.min(s.writeTime.length, s.lastRead.length - rel) - Math.max(0, -rel));
     if (budget < 0) return null;
