@@ -8,10 +8,11 @@ import { elementCount } from "../../ir/tensor-data.js";
 import type { ConcatenationParams, DequantizeParams, MeanParams, PadParams, QuantizeParams, ReshapeParams } from "../../quant/op-params.js";
 import { cFloat32, cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
-import { strides, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
+import { strides, type EmitContext, type KernelArena, type KernelCode, type PortableKernel } from "./kernel.js";
+import type { ConcatenationShape, DequantizeShape, MeanShape, PadShape, QuantizeShape, ReshapeShape } from "./shape-params.js";
 
 /** Calls f(outRow, inRow | −1) for every output row (all dims but the last) of a PAD, in order. */
-function padRows(p: PadParams, f: (outRow: number, inRow: number) => void): void {
+function padRows(p: PadShape, f: (outRow: number, inRow: number) => void): void {
   const R = p.input_shape.length;
   const outer = p.output_shape.slice(0, Math.max(R - 1, 0));
   const inStr = strides(p.input_shape.slice(0, Math.max(R - 1, 0)));
@@ -34,12 +35,11 @@ function padRows(p: PadParams, f: (outRow: number, inRow: number) => void): void
   }
 }
 
-export function padKernel(_graph: Graph, p: PadParams): PortableKernel {
+/** PAD's arena needs: no scratch; the input it may overwrite: output rows are written in order, each input row read first. */
+export function padArena(p: PadShape): KernelArena {
   const R = p.input_shape.length;
   const inner = R > 0 ? p.input_shape[R - 1]! : 1;
   const outInner = R > 0 ? p.output_shape[R - 1]! : 1;
-  const pre = R > 0 ? p.pre_pad[R - 1]! : 0;
-  const post = R > 0 ? p.post_pad[R - 1]! : 0;
   const schedule = () => {
     const sb = new ScheduleBuilder(elementCount(p.input_shape), elementCount(p.output_shape));
     padRows(p, (r, inRow) => {
@@ -48,10 +48,18 @@ export function padKernel(_graph: Graph, p: PadParams): PortableKernel {
     });
     return sb.build();
   };
+  return { scratch: [], alias: { slot: 0, schedule } };
+}
+
+export function padKernel(_graph: Graph, p: PadParams): PortableKernel {
+  const R = p.input_shape.length;
+  const inner = R > 0 ? p.input_shape[R - 1]! : 1;
+  const outInner = R > 0 ? p.output_shape[R - 1]! : 1;
+  const pre = R > 0 ? p.pre_pad[R - 1]! : 0;
+  const post = R > 0 ? p.post_pad[R - 1]! : 0;
   return {
     kind: "pad",
-    scratch: [],
-    alias: { slot: 0, schedule },
+    ...padArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const outer = p.output_shape.slice(0, Math.max(R - 1, 0));
@@ -85,15 +93,22 @@ export function padKernel(_graph: Graph, p: PadParams): PortableKernel {
   };
 }
 
-export function concatenationKernel(graph: Graph, p: ConcatenationParams): PortableKernel {
+/** Block-copy geometry of a CONCATENATION: outer repetitions, output and input block sizes, block starts. */
+function concatGeometry(p: ConcatenationShape): { outer: number; innerOut: number; blocks: number[]; starts: number[] } {
   const shape = p.output_shape;
   let outer = 1;
   for (let d = 0; d < p.axis; d++) outer *= shape[d]!;
   const innerOut = shape.slice(p.axis).reduce((a, b) => a * b, 1);
   const blocks = p.input_shapes.map((s) => s.slice(p.axis).reduce((a, b) => a * b, 1));
-  const n = blocks.length;
   const starts: number[] = [];
   blocks.reduce((acc, b) => (starts.push(acc), acc + b), 0);
+  return { outer, innerOut, blocks, starts };
+}
+
+/** CONCATENATION's arena needs: no scratch; input 0 may be overwritten (blocks are copied in output order). */
+export function concatenationArena(p: ConcatenationShape): KernelArena {
+  const { outer, innerOut, blocks, starts } = concatGeometry(p);
+  const n = blocks.length;
   const sched = (slot: number) => () => {
     const sb = new ScheduleBuilder(outer * blocks[slot]!, outer * innerOut);
     for (let o = 0; o < outer; o++) {
@@ -105,11 +120,16 @@ export function concatenationKernel(graph: Graph, p: ConcatenationParams): Porta
     }
     return sb.build();
   };
+  return { scratch: [], alias: { slot: 0, schedule: sched(0) } };
+}
+
+export function concatenationKernel(graph: Graph, p: ConcatenationParams): PortableKernel {
+  const { outer, innerOut, blocks, starts } = concatGeometry(p);
+  const n = blocks.length;
   void graph;
   return {
     kind: "concatenation",
-    scratch: [],
-    alias: { slot: 0, schedule: sched(0) },
+    ...concatenationArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const L: string[] = [];
@@ -128,12 +148,16 @@ export function concatenationKernel(graph: Graph, p: ConcatenationParams): Porta
   };
 }
 
+/** RESHAPE's arena needs: none; its output may simply be its input's bytes (then it needs no code). */
+export function reshapeArena(_p: ReshapeShape): KernelArena {
+  return { scratch: [], alias: { slot: 0, elide: true } };
+}
+
 export function reshapeKernel(graph: Graph, p: ReshapeParams): PortableKernel {
   const bytes = p.size * dtypeSize(graph.tensors[p.tensors.output]!.dtype);
   return {
     kind: "reshape",
-    scratch: [],
-    alias: { slot: 0, elide: true },
+    ...reshapeArena(p),
     emit(ctx: EmitContext): KernelCode {
       if (ctx.aliasRel === 0) return { data: "", code: "", call: `/* RESHAPE: the output shares the input's bytes */` };
       const code = [`MN_LAYER void ${ctx.fn}(void) {`, `  memcpy(${ctx.output()}, ${ctx.input(0)}, ${bytes});`, "}"].join("\n");
@@ -142,9 +166,9 @@ export function reshapeKernel(graph: Graph, p: ReshapeParams): PortableKernel {
   };
 }
 
-export function meanKernel(_graph: Graph, p: MeanParams): PortableKernel {
+/** MEAN's arena needs: no scratch; the input it may overwrite: each output reads its elements before it is written. */
+export function meanArena(p: MeanShape): KernelArena {
   const shape = p.input_shape;
-  const R = shape.length;
   const st = strides(shape);
   const kept = shape.map((_, d) => d).filter((d) => !p.axes.includes(d));
   const red = p.axes;
@@ -168,10 +192,18 @@ export function meanKernel(_graph: Graph, p: MeanParams): PortableKernel {
     }
     return sb.build();
   };
+  return { scratch: [], alias: { slot: 0, schedule } };
+}
+
+export function meanKernel(_graph: Graph, p: MeanParams): PortableKernel {
+  const shape = p.input_shape;
+  const R = shape.length;
+  const st = strides(shape);
+  const kept = shape.map((_, d) => d).filter((d) => !p.axes.includes(d));
+  const red = p.axes;
   return {
     kind: "mean",
-    scratch: [],
-    alias: { slot: 0, schedule },
+    ...meanArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       // sum − zp_in·n in 64 bits, then wrapped to int32: add the constant modulo 2^32.
@@ -215,13 +247,17 @@ function elementSchedule(n: number, inSize: number, outSize: number) {
   };
 }
 
+/** QUANTIZE's arena needs: no scratch; the input it may overwrite: element by element, read before written. */
+export function quantizeArena(graph: Graph, p: QuantizeShape): KernelArena {
+  const inSize = dtypeSize(graph.tensors[p.tensors.input]!.dtype);
+  return { scratch: [], alias: { slot: 0, schedule: elementSchedule(p.size, inSize, 1) } };
+}
+
 export function quantizeKernel(graph: Graph, p: QuantizeParams): PortableKernel {
   const input = graph.tensors[p.tensors.input]!;
-  const inSize = dtypeSize(input.dtype);
   return {
     kind: p.mode === "float" ? "quantize" : "requantize",
-    scratch: [],
-    alias: { slot: 0, schedule: elementSchedule(p.size, inSize, 1) },
+    ...quantizeArena(graph, p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const L: string[] = [];
@@ -260,11 +296,15 @@ export function quantizeKernel(graph: Graph, p: QuantizeParams): PortableKernel 
   };
 }
 
+/** DEQUANTIZE's arena needs: no scratch; the input it may overwrite: element by element, read before written. */
+export function dequantizeArena(p: DequantizeShape): KernelArena {
+  return { scratch: [], alias: { slot: 0, schedule: elementSchedule(p.size, 1, 4) } };
+}
+
 export function dequantizeKernel(_graph: Graph, p: DequantizeParams): PortableKernel {
   return {
     kind: "dequantize",
-    scratch: [],
-    alias: { slot: 0, schedule: elementSchedule(p.size, 1, 4) },
+    ...dequantizeArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       // (float)(scale · (q − zp)) in double equals the float32 product: the exact product needs < 34 bits.

@@ -16,7 +16,8 @@ import type { Graph } from "../../ir/types.js";
 import type { DepthwiseConvParams } from "../../quant/op-params.js";
 import { cArrayBody, cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
-import { indent, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
+import { indent, type EmitContext, type KernelArena, type KernelCode, type PortableKernel } from "./kernel.js";
+import type { DepthwiseShape } from "./shape-params.js";
 import { channelTable, channelWords, planRequant, requantCode, type RequantPlan } from "./requant.js";
 
 /** Bytes the row window may take beyond the rows one output row needs. */
@@ -36,7 +37,7 @@ interface DwGeometry {
   nb: number;
 }
 
-function geometry(p: DepthwiseConvParams): DwGeometry {
+function geometry(p: DepthwiseShape): DwGeometry {
   const { input_dims: id, filter_dims: fd, output_dims: od } = p;
   const rr = (fd.h - 1) * p.dilation.h + 1;
   const wp = (od.w - 1) * p.stride.w + (fd.w - 1) * p.dilation.w + 1;
@@ -54,15 +55,16 @@ interface Tap {
   kx: number;
 }
 
-export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableKernel {
-  const { input_dims: id, filter_dims: fd, output_dims: od } = p;
-  const filter = graph.tensors[p.tensors.filter]!;
-  const biasT = p.tensors.bias >= 0 ? graph.tensors[p.tensors.bias]! : null;
+/**
+ * DEPTHWISE_CONV_2D's arena needs: the row window (scratch), and the input it may overwrite: a channel's
+ * input rows are consumed into the window before the output rows that need them are written.
+ */
+export function depthwiseArena(p: DepthwiseShape): KernelArena {
+  const { input_dims: id, output_dims: od } = p;
   const M = p.ch_mult;
   const C = id.c;
   const cout = od.c;
   const g = geometry(p);
-
   const schedule = () => {
     const sb = new ScheduleBuilder(id.n * id.h * id.w * C, od.n * od.h * od.w * cout);
     for (let b = 0; b < id.n; b++) {
@@ -84,11 +86,21 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
     }
     return sb.build();
   };
+  return { scratch: [g.nb * g.rb], alias: { slot: 0, schedule } };
+}
+
+export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableKernel {
+  const { input_dims: id, filter_dims: fd, output_dims: od } = p;
+  const filter = graph.tensors[p.tensors.filter]!;
+  const biasT = p.tensors.bias >= 0 ? graph.tensors[p.tensors.bias]! : null;
+  const M = p.ch_mult;
+  const C = id.c;
+  const cout = od.c;
+  const g = geometry(p);
 
   return {
     kind: "depthwise_rows",
-    scratch: [g.nb * g.rb],
-    alias: { slot: 0, schedule },
+    ...depthwiseArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const w = int8Data(filter);

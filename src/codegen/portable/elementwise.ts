@@ -9,7 +9,8 @@ import type { AddParams, MulParams } from "../../quant/op-params.js";
 import { elementCount } from "../../ir/tensor-data.js";
 import { cInt32 } from "../c-format.js";
 import { ScheduleBuilder, type AccessSchedule } from "../schedule.js";
-import { strides, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
+import { strides, type EmitContext, type KernelArena, type KernelCode, type PortableKernel } from "./kernel.js";
+import type { BinaryShape } from "./shape-params.js";
 import { clampReturn } from "./requant.js";
 
 /** RoundingDivideByPOT by a constant e (0 ≤ e ≤ 31) as a C expression over an int32 variable `y`. */
@@ -91,16 +92,23 @@ function scheduleFor(s1: readonly number[], s2: readonly number[], out: readonly
   return sb.build();
 }
 
-function binaryKernel(graph: Graph, p: AddParams | MulParams, opCode: (fn: string) => string): PortableKernel {
+/** ADD's and MUL's arena needs: no scratch; the input with the output's shape may be overwritten. */
+export function binaryArena(p: BinaryShape): KernelArena {
   const s1 = p.input1_shape;
   const s2 = p.input2_shape;
   const out = p.output_shape;
   // Offer the input that has the output's shape (the other may be broadcast); the planner keeps one.
   const slot: 0 | 1 = same(s1, out) ? 0 : 1;
+  return { scratch: [], alias: same(slot === 0 ? s1 : s2, out) ? { slot, schedule: () => scheduleFor(s1, s2, out, slot) } : undefined };
+}
+
+function binaryKernel(graph: Graph, p: AddParams | MulParams, opCode: (fn: string) => string): PortableKernel {
+  const s1 = p.input1_shape;
+  const s2 = p.input2_shape;
+  const out = p.output_shape;
   return {
     kind: p.type === "ADD" ? "add" : "mul",
-    scratch: [],
-    alias: same(slot === 0 ? s1 : s2, out) ? { slot, schedule: () => scheduleFor(s1, s2, out, slot) } : undefined,
+    ...binaryArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       void graph;

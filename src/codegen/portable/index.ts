@@ -3,14 +3,14 @@
  * unrolled inner products, fused requantisation), an arena planned with in-place aliasing, and the invoke
  * function. Output: `<prefix>_model.c` (the header is shared with the other backend, see compile.ts).
  */
-import type { ScratchRequest } from "../../analysis/lifetimes.js";
 import { dtypeSize, type Graph } from "../../ir/types.js";
 import { tensorLabel } from "../../ir/tensor-data.js";
 import type { OpParams } from "../../quant/op-params.js";
 import { cArrayBody } from "../c-format.js";
 import type { IoInfo } from "../model-info.js";
 import { commentText } from "../names.js";
-import { planLayout, verifyLayout, type AliasCandidate, type ArenaLayout } from "../plan.js";
+import type { ArenaLayout } from "../plan.js";
+import { planPortableLayout } from "./arena.js";
 import { render, usePartial } from "../templates.js";
 import { depthwiseKernel } from "./depthwise.js";
 import { concatenationKernel, dequantizeKernel, meanKernel, padKernel, quantizeKernel, reshapeKernel } from "./data-movement.js";
@@ -78,18 +78,9 @@ export interface PortableResult {
 
 export function emitPortable(graph: Graph, params: readonly OpParams[], opts: PortableOptions): PortableResult {
   const kernels = params.map((p) => portableKernel(graph, p, { wide: opts.wideWeights === true }));
-  const scratch: ScratchRequest[] = [];
-  const scratchIndex: number[][] = kernels.map((k, op) => k.scratch.map((size) => (scratch.push({ op, size }), scratch.length - 1)));
-  const aliases: AliasCandidate[] = [];
-  if (opts.inPlace) {
-    kernels.forEach((k, op) => {
-      if (k.alias) aliases.push({ op, slot: k.alias.slot, elide: k.alias.elide, schedule: k.alias.schedule });
-    });
-  }
-  const layout = planLayout(graph, { algorithm: opts.planner, scratch, aliases });
-  const problem = verifyLayout(layout);
-  // A violation is a bug in the planner or a schedule, never bad input: stop rather than emit corrupting code.
-  if (problem) throw new Error(`in-place arena layout is unsound: ${problem}`);
+  // The same planning as planPortableArena (deployed-arena.ts): the kernels' needs come from the same
+  // per-op functions, here fed the full parameters.
+  const { layout, scratchIndex } = planPortableLayout(graph, kernels, { inPlace: opts.inPlace, planner: opts.planner });
 
   const constants: { name: string; comment: string; length: number; body: string }[] = [];
   const constantNames = new Map<number, string>();

@@ -1,7 +1,8 @@
 /**
  * The contract between the portable backend's driver (portable/index.ts) and its per-op kernel emitters.
  * An emitter is built from the op's parameters before the arena is planned: it states the scratch buffers it
- * needs and which input it may overwrite (with its access schedule); after planning it emits C.
+ * needs and which input it may overwrite (with its access schedule) — its KernelArena, which each kernel
+ * file also computes on its own from the op's structure (`…Arena` functions) — and after planning it emits C.
  */
 import type { Graph } from "../../ir/types.js";
 import type { OpParams } from "../../quant/op-params.js";
@@ -36,13 +37,20 @@ export interface KernelCode {
   call: string;
 }
 
-export interface PortableKernel {
-  /** A short name of the kernel variant, for comments and reports. */
-  kind: string;
+/**
+ * What a kernel needs from the arena: its scratch buffers and the input it may overwrite. Computed from the
+ * op's structure alone (shape-params.ts), so the arena can be planned without weights and without emitting.
+ */
+export interface KernelArena {
   /** Scratch buffer sizes in bytes (planned in the arena, live while the op runs). */
   scratch: number[];
   /** The input this kernel may overwrite, with its schedule (or elision: no code at all when aliased). */
   alias?: { slot: number; elide?: boolean; schedule?: () => AccessSchedule };
+}
+
+export interface PortableKernel extends KernelArena {
+  /** A short name of the kernel variant, for comments and reports. */
+  kind: string;
   emit(ctx: EmitContext): KernelCode;
 }
 

@@ -16,7 +16,8 @@ import type { ConvParams, FullyConnectedParams } from "../../quant/op-params.js"
 import { cArrayBody, cInt32, cUint32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
 import { blockSteps, unrollPlan, weightLayout } from "./dot.js";
-import { indent, type EmitContext, type KernelCode, type PortableKernel } from "./kernel.js";
+import { indent, type EmitContext, type KernelArena, type KernelCode, type PortableKernel } from "./kernel.js";
+import type { ConvShape, FullyConnectedShape } from "./shape-params.js";
 import { channelTable, channelWords, maxAbsOffsetInput, planRequant, requantCode, type RequantPlan } from "./requant.js";
 
 interface MatmulGeometry {
@@ -224,6 +225,48 @@ function zeroRun(col: string, ci: number, k0: string, n: number, ind: string, al
   return `${ind}mn_col_zero(${col}, ${ci}, ${k0}, ${n});`;
 }
 
+/**
+ * CONV_2D's arena needs: one im2col scratch buffer (a column of k4 int16 values, or two interleaved — CI = 2,
+ * also for a single pixel: the layout is the same), and the input it may overwrite: pixels are computed in
+ * pairs, each pair's receptive fields read (time 2u) before its outputs are written (2u + 1).
+ */
+export function convArena(p: ConvShape): KernelArena {
+  const { input_dims: id, filter_dims: fd, output_dims: od } = p;
+  const groups = id.c / fd.c;
+  const ocn = od.c / groups;
+  const npix = od.n * od.h * od.w;
+  const k4 = Math.ceil((fd.h * fd.w * fd.c) / 4) * 4;
+  const schedule = () => {
+    const inBytes = id.n * id.h * id.w * id.c;
+    const outBytes = od.n * od.h * od.w * od.c;
+    const sb = new ScheduleBuilder(inBytes, outBytes);
+    for (let px = 0; px < npix; px++) {
+      const unit = Math.floor(px / 2);
+      const ox = px % od.w;
+      const r = Math.floor(px / od.w);
+      const oy = r % od.h;
+      const b = Math.floor(r / od.h);
+      const iy0 = oy * p.stride.h - p.padding.h;
+      const ix0 = ox * p.stride.w - p.padding.w;
+      for (let g = 0; g < groups; g++) {
+        const t = 2 * (unit * groups + g);
+        for (let ky = 0; ky < fd.h; ky++) {
+          const iy = iy0 + ky * p.dilation.h;
+          if (iy < 0 || iy >= id.h) continue;
+          for (let kx = 0; kx < fd.w; kx++) {
+            const ix = ix0 + kx * p.dilation.w;
+            if (ix < 0 || ix >= id.w) continue;
+            sb.read(((b * id.h + iy) * id.w + ix) * id.c + g * fd.c, fd.c, t);
+          }
+        }
+        sb.write(px * od.c + g * ocn, ocn, t + 1);
+      }
+    }
+    return sb.build();
+  };
+  return { scratch: [k4 * 2 * blockShape(2).CI], alias: { slot: 0, schedule } };
+}
+
 export function convKernel(graph: Graph, p: ConvParams, opts: { wide?: boolean } = {}): PortableKernel {
   const { input_dims: id, filter_dims: fd, output_dims: od } = p;
   const filter = graph.tensors[p.tensors.filter]!;
@@ -247,40 +290,9 @@ export function convKernel(graph: Graph, p: ConvParams, opts: { wide?: boolean }
   const contiguous = pointwise && p.stride.h === 1 && p.stride.w === 1;
   const kind = contiguous ? "conv_1x1" : pointwise ? "conv_1x1_strided" : "conv";
 
-  const schedule = () => {
-    const inBytes = id.n * id.h * id.w * id.c;
-    const outBytes = od.n * od.h * od.w * od.c;
-    const sb = new ScheduleBuilder(inBytes, outBytes);
-    for (let px = 0; px < geo.npix; px++) {
-      const unit = Math.floor(px / 2);
-      const ox = px % od.w;
-      const r = Math.floor(px / od.w);
-      const oy = r % od.h;
-      const b = Math.floor(r / od.h);
-      const iy0 = oy * p.stride.h - p.padding.h;
-      const ix0 = ox * p.stride.w - p.padding.w;
-      for (let g = 0; g < groups; g++) {
-        const t = 2 * (unit * groups + g);
-        for (let ky = 0; ky < fd.h; ky++) {
-          const iy = iy0 + ky * p.dilation.h;
-          if (iy < 0 || iy >= id.h) continue;
-          for (let kx = 0; kx < fd.w; kx++) {
-            const ix = ix0 + kx * p.dilation.w;
-            if (ix < 0 || ix >= id.w) continue;
-            sb.read(((b * id.h + iy) * id.w + ix) * id.c + g * fd.c, fd.c, t);
-          }
-        }
-        sb.write(px * od.c + g * geo.ocn, geo.ocn, t + 1);
-      }
-    }
-    return sb.build();
-  };
-
   return {
     kind,
-    // One column of k4 int16 values, or two interleaved (CI = 2, also for a single pixel: the layout is the same).
-    scratch: [geo.k4 * 2 * blockShape(geo.P).CI],
-    alias: { slot: 0, schedule },
+    ...convArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const bias = biasT ? int32Data(biasT) : null;
@@ -348,6 +360,27 @@ export function convKernel(graph: Graph, p: ConvParams, opts: { wide?: boolean }
   };
 }
 
+/**
+ * FULLY_CONNECTED's arena needs: one column scratch buffer (k4 int16 values; two interleaved when rows are
+ * computed in pairs), and the input it may overwrite: each row (or pair of rows) is read before its outputs
+ * are written.
+ */
+export function fullyConnectedArena(p: FullyConnectedShape): KernelArena {
+  const k = p.accum_depth;
+  const k4 = Math.ceil(k / 4) * 4;
+  const P: 1 | 2 = p.batches >= 2 ? 2 : 1;
+  const schedule = () => {
+    const sb = new ScheduleBuilder(p.batches * k, p.batches * p.output_depth);
+    for (let b = 0; b < p.batches; b++) {
+      const t = 2 * (P === 2 ? Math.floor(b / 2) : b);
+      sb.read(b * k, k, t);
+      sb.write(b * p.output_depth, p.output_depth, t + 1);
+    }
+    return sb.build();
+  };
+  return { scratch: [k4 * 2 * blockShape(P).CI], alias: { slot: 0, schedule } };
+}
+
 export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams, opts: { wide?: boolean } = {}): PortableKernel {
   const filter = graph.tensors[p.tensors.filter]!;
   const biasT = p.tensors.bias >= 0 ? graph.tensors[p.tensors.bias]! : null;
@@ -366,20 +399,9 @@ export function fullyConnectedKernel(graph: Graph, p: FullyConnectedParams, opts
     P: p.batches >= 2 ? 2 : 1,
     wide: opts.wide === true,
   };
-  const schedule = () => {
-    const sb = new ScheduleBuilder(p.batches * k, p.batches * p.output_depth);
-    for (let b = 0; b < p.batches; b++) {
-      const t = 2 * (geo.P === 2 ? Math.floor(b / 2) : b);
-      sb.read(b * k, k, t);
-      sb.write(b * p.output_depth, p.output_depth, t + 1);
-    }
-    return sb.build();
-  };
   return {
     kind: "fully_connected",
-    // One column of k4 int16 values, or two interleaved (CI = 2, also for a single pixel: the layout is the same).
-    scratch: [geo.k4 * 2 * blockShape(geo.P).CI],
-    alias: { slot: 0, schedule },
+    ...fullyConnectedArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const bias = biasT ? int32Data(biasT) : null;

@@ -9,34 +9,24 @@ import type { AveragePoolParams, MaxPoolParams } from "../../quant/op-params.js"
 import { inputError } from "../../errors.js";
 import { cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
-import type { EmitContext, KernelCode, PortableKernel } from "./kernel.js";
+import type { EmitContext, KernelArena, KernelCode, PortableKernel } from "./kernel.js";
+import type { PoolShape } from "./shape-params.js";
 
 function rep4(v: number): number {
   const b = v & 0xff;
   return (b | (b << 8) | (b << 16) | (b << 24)) | 0;
 }
 
-export function poolKernel(_graph: Graph, p: AveragePoolParams | MaxPoolParams): PortableKernel {
+/**
+ * Pooling's arena needs: no scratch; the input it may overwrite: each group of up to four channels of an
+ * output pixel reads its window before writing.
+ */
+export function poolArena(p: PoolShape): KernelArena {
   const { input_dims: id, filter_dims: fd, output_dims: od } = p;
   const C = id.c;
-  const isMax = p.type === "MAX_POOL_2D";
-  const simdAvg = fd.h * fd.w <= 255;
   const c4 = Math.floor(C / 4);
-  const cRest = C % 4;
   // Groups per pixel: the SIMD groups, then each remaining channel on its own.
-  const groupsPerPixel = c4 + cRest;
-
-  // Every window must cover at least one input element (TFLM fails the op otherwise).
-  for (let oy = 0; oy < od.h; oy++) {
-    const iy0 = oy * p.stride.h - p.padding.h;
-    const rows = Math.min(fd.h, id.h - iy0) - Math.max(0, -iy0);
-    for (let ox = 0; ox < od.w; ox++) {
-      const ix0 = ox * p.stride.w - p.padding.w;
-      const cols = Math.min(fd.w, id.w - ix0) - Math.max(0, -ix0);
-      if (rows <= 0 || cols <= 0) throw inputError(`pooling window at output (${oy}, ${ox}) covers no input element`, `op ${p.op_index} (${p.type})`);
-    }
-  }
-
+  const groupsPerPixel = c4 + (C % 4);
   const schedule = () => {
     const sb = new ScheduleBuilder(id.n * id.h * id.w * C, od.n * od.h * od.w * C);
     let px = 0;
@@ -61,11 +51,33 @@ export function poolKernel(_graph: Graph, p: AveragePoolParams | MaxPoolParams):
     }
     return sb.build();
   };
+  return { scratch: [], alias: { slot: 0, schedule } };
+}
+
+export function poolKernel(_graph: Graph, p: AveragePoolParams | MaxPoolParams): PortableKernel {
+  const { input_dims: id, filter_dims: fd, output_dims: od } = p;
+  const C = id.c;
+  const isMax = p.type === "MAX_POOL_2D";
+  const simdAvg = fd.h * fd.w <= 255;
+  const c4 = Math.floor(C / 4);
+  const cRest = C % 4;
+  // Groups per pixel: the SIMD groups, then each remaining channel on its own.
+  const groupsPerPixel = c4 + cRest;
+
+  // Every window must cover at least one input element (TFLM fails the op otherwise).
+  for (let oy = 0; oy < od.h; oy++) {
+    const iy0 = oy * p.stride.h - p.padding.h;
+    const rows = Math.min(fd.h, id.h - iy0) - Math.max(0, -iy0);
+    for (let ox = 0; ox < od.w; ox++) {
+      const ix0 = ox * p.stride.w - p.padding.w;
+      const cols = Math.min(fd.w, id.w - ix0) - Math.max(0, -ix0);
+      if (rows <= 0 || cols <= 0) throw inputError(`pooling window at output (${oy}, ${ox}) covers no input element`, `op ${p.op_index} (${p.type})`);
+    }
+  }
 
   return {
     kind: isMax ? "maxpool" : "avgpool",
-    scratch: [],
-    alias: { slot: 0, schedule },
+    ...poolArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const act = p.activation;

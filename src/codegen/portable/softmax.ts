@@ -7,9 +7,11 @@ import type { Graph } from "../../ir/types.js";
 import type { SoftmaxParams } from "../../quant/op-params.js";
 import { cInt32 } from "../c-format.js";
 import { ScheduleBuilder } from "../schedule.js";
-import type { EmitContext, KernelCode, PortableKernel } from "./kernel.js";
+import type { EmitContext, KernelArena, KernelCode, PortableKernel } from "./kernel.js";
+import type { SoftmaxShape } from "./shape-params.js";
 
-export function softmaxKernel(_graph: Graph, p: SoftmaxParams): PortableKernel {
+/** SOFTMAX's arena needs: no scratch; the input it may overwrite: each element is read before it is written. */
+export function softmaxArena(p: SoftmaxShape): KernelArena {
   const D = p.row_size;
   const schedule = () => {
     const sb = new ScheduleBuilder(p.num_rows * D, p.num_rows * D);
@@ -24,10 +26,14 @@ export function softmaxKernel(_graph: Graph, p: SoftmaxParams): PortableKernel {
     }
     return sb.build();
   };
+  return { scratch: [], alias: { slot: 0, schedule } };
+}
+
+export function softmaxKernel(_graph: Graph, p: SoftmaxParams): PortableKernel {
+  const D = p.row_size;
   return {
     kind: "softmax",
-    scratch: [],
-    alias: { slot: 0, schedule },
+    ...softmaxArena(p),
     emit(ctx: EmitContext): KernelCode {
       const { fn } = ctx;
       const ls = p.input_left_shift;
