@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { thousands } from "./format.js";
-import type { Report } from "./report-data.js";
+import { deploymentLabel, tflmComparison, type Report } from "./report-data.js";
 import { arenaLegend, arenaPlotSvg } from "./html/arena-plot.js";
 import { REPORT_CSS } from "./html/css.js";
 import { esc, jsonForScript } from "./html/escape.js";
@@ -49,7 +49,8 @@ function header(r: Report): string {
     `<header class="top"><div><div class="brand">micronets report</div><h1>${esc(title)}</h1><div class="sub">${sub.join(" · ")}</div></div>` +
     `<div class="meta"><div>${esc(r.tool.name)} <span data-field="tool.version">${esc(r.tool.version)}</span></div>` +
     `<div>${esc(thousands(r.model.operators))} operators · ${esc(thousands(r.model.tensors))} tensors</div>` +
-    `<div>${t ? `target <b>${esc(t.name)}</b>` : "no target"}</div></div></header>`
+    `<div>${t ? `target <b>${esc(t.name)}</b>` : "no target"}</div>` +
+    `<div>backend <b data-field="deployment.backend">${esc(r.deployment.backend)}</b></div></div></header>`
   );
 }
 
@@ -71,9 +72,15 @@ function summary(r: Report, opts: HtmlOptions): string {
 
 function arenaSection(r: Report): string {
   const a = r.arena;
+  const d = r.deployment;
+  const inPlace =
+    d.inPlaceLayers > 0
+      ? ` ${esc(thousands(d.inPlaceLayers))} layer${d.inPlaceLayers === 1 ? " writes its output" : "s write their output"} over ${d.inPlaceLayers === 1 ? "its" : "their"} input, so those rectangles meet at the layer's scope; live bytes count the shared bytes once.`
+      : "";
   const note =
+    `The arena of the ${esc(deploymentLabel(d))}. ` +
     `${esc(thousands(a.buffers.length))} planned buffers, ${esc(String(a.alignment))}-byte aligned, placed by ${esc(a.algorithm)}: ` +
-    `${esc(thousands(a.total))} B (lower bound ${esc(thousands(a.lowerBound))} B). Each rectangle is one buffer: ` +
+    `${esc(thousands(a.total))} B (lower bound ${esc(thousands(a.lowerBound))} B; ${esc(tflmComparison(d))}).${inPlace} Each rectangle is one buffer: ` +
     `x = its lifetime in scopes, y = its offset in the arena, height = its size. Hover for details.`;
   return `<section id="arena"><h2>Tensor arena layout</h2><p class="note">${note}</p><div class="plot-wrap">${arenaPlotSvg(r)}</div>${arenaLegend(r)}</section>`;
 }

@@ -1,6 +1,10 @@
 /** Markdown analysis report (for CI job summaries and pull requests). */
-import type { Report } from "./report-data.js";
+import { deploymentLabel, tflmComparison, type Report } from "./report-data.js";
 import { fixed, markdownTable, percent, shape, shortName, thousands } from "./format.js";
+
+function inPlaceText(n: number): string {
+  return n === 0 ? "" : n === 1 ? " 1 layer writes its output over its input." : ` ${n} layers write their output over their input.`;
+}
 
 export function renderMarkdown(r: Report): string {
   const t = r.totals;
@@ -11,9 +15,11 @@ export function renderMarkdown(r: Report): string {
     ["MACs", thousands(t.macs)],
     ["ops (2 × MACs)", thousands(t.ops)],
     ["parameters", thousands(t.params)],
+    ["deployment", deploymentLabel(r.deployment)],
     ["flash (estimate)", `${thousands(t.flashBytes)} B`],
     ["SRAM arena (planned)", `${thousands(t.peakSramBytes)} B`],
     ["SRAM lower bound", `${thousands(t.sramLowerBound)} B`],
+    ["TFLM's plan (same tensors)", `${thousands(r.deployment.tflmArenaBytes)} B`],
   ];
   if (r.target) {
     const g = r.target;
@@ -46,7 +52,9 @@ export function renderMarkdown(r: Report): string {
   });
   out.push(markdownTable(headers, rows, align));
   out.push("");
-  out.push(`### Arena plan (${r.arena.algorithm})`);
+  out.push(`### Arena plan (${r.arena.algorithm}, ${r.deployment.backend} backend)`);
+  out.push("");
+  out.push(`${thousands(r.arena.total)} B; ${tflmComparison(r.deployment)}.${inPlaceText(r.deployment.inPlaceLayers)}`);
   out.push("");
   out.push(
     markdownTable(

@@ -2,8 +2,9 @@
  * The JSON report: the analysis plus what produced it. Its shape is published as
  * schemas/report.schema.json; `micronets analyze --json` prints it and `check --baseline` reads it back.
  */
-import type { ModelAnalysis } from "../analysis/analyze.js";
+import type { DeploymentAnalysis, ModelAnalysis } from "../analysis/analyze.js";
 import { VERSION } from "../version.js";
+import { thousands } from "./format.js";
 
 export const REPORT_SCHEMA_ID = "https://micronets.dev/schemas/report.schema.json";
 export const REPORT_FORMAT_VERSION = 1;
@@ -33,4 +34,19 @@ export function buildReport(analysis: ModelAnalysis, source: ReportSource): Repo
 
 export function reportJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** The deployment in words: which code the SRAM and flash figures are for. */
+export function deploymentLabel(d: DeploymentAnalysis): string {
+  switch (d.backend) {
+    case "portable": return `portable backend (the C \`micronets compile\` generates${d.wideWeights ? ", wide weights" : ""})`;
+    case "cmsis-nn": return "CMSIS-NN backend (`micronets compile --backend cmsis-nn`)";
+    case "tflm": return "TFLite Micro (its own arena plan; CMSIS-NN code-size model)";
+  }
+}
+
+/** TFLM's planned bytes beside the deployment's: "TFLM would plan 55,296 B for the same tensors". */
+export function tflmComparison(d: DeploymentAnalysis): string {
+  if (d.backend === "tflm" && d.tflmArenaBytes === d.arenaBytes) return "TFLM's own plan";
+  return `TFLM would plan ${thousands(d.tflmArenaBytes)} B for the same tensors`;
 }

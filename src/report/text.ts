@@ -1,5 +1,5 @@
 /** The human-readable analysis report printed by `micronets analyze`. */
-import type { Report } from "./report-data.js";
+import { deploymentLabel, tflmComparison, type Report } from "./report-data.js";
 import { bytes, fixed, percent, shape, shortName, textTable, thousands } from "./format.js";
 
 function layerRows(r: Report): { headers: string[]; rows: string[][]; align: ("l" | "r")[] } {
@@ -28,26 +28,50 @@ function layerRows(r: Report): { headers: string[]; rows: string[][]; align: ("l
 export function totalsLines(r: Report): string[] {
   const t = r.totals;
   const f = t.flash;
+  const d = r.deployment;
+  const inPlace = d.inPlaceLayers > 0 ? ` (${d.inPlaceLayers} layer${d.inPlaceLayers === 1 ? "" : "s"} in place)` : "";
   return [
     `  MACs            ${thousands(t.macs)}  (ops = 2 × MACs = ${thousands(t.ops)})`,
     `  parameters      ${thousands(t.params)}`,
-    `  flash           ${bytes(t.flashBytes)}  = weights ${thousands(f.weights)} + biases ${thousands(f.biases)} + quantization ${thousands(f.quantization)} + other constants ${thousands(f.otherConstants)} + code ${thousands(t.flashCodeBytes)} (estimate)`,
-    `  SRAM (arena)    ${bytes(t.peakSramBytes)} planned by ${r.arena.algorithm}; lower bound ${thousands(t.sramLowerBound)} B`,
+    `  deployment      ${deploymentLabel(d)}`,
+    `  flash           ${bytes(t.flashBytes)}  = weights ${thousands(f.weights)} + biases ${thousands(f.biases)} + quantization ${thousands(f.quantization)} + other constants ${thousands(f.otherConstants)} + code ${thousands(t.flashCodeBytes)} (estimate, ${d.flashModel} code model)`,
+    `  SRAM (arena)    ${bytes(t.peakSramBytes)} planned by ${r.arena.algorithm}${inPlace}; lower bound ${thousands(t.sramLowerBound)} B; ${tflmComparison(d)}`,
     `  input / output  ${thousands(t.inputBytes)} B / ${thousands(t.outputBytes)} B`,
   ];
 }
 
+/** Per buffer, how the layer that makes it shares its input's bytes ("" for none). */
+function inPlaceNotes(r: Report): Map<number, string> {
+  const notes = new Map<number, string>();
+  for (const l of r.arena.inPlace ?? []) {
+    notes.set(l.output, l.elided ? `op ${l.op}: same bytes as tensor ${l.input} (no code)` : `op ${l.op} writes over tensor ${l.input} at ${l.rel >= 0 ? "+" : ""}${thousands(l.rel)}`);
+  }
+  return notes;
+}
+
 function arenaTable(r: Report): string {
-  const rows = r.arena.buffers.map((b, i) => [
-    String(i),
-    b.kind === "tensor" ? String(b.tensor) : "scratch",
-    shortName(b.name, 40),
-    thousands(b.size),
-    thousands(b.offset),
-    thousands(b.offset + b.size),
-    `${b.firstUse}–${b.lastUse}`,
-  ]);
-  return textTable(["buf", "tensor", "name", "size", "offset", "end", "lifetime"], rows, ["r", "r", "l", "r", "r", "r", "l"]);
+  const notes = inPlaceNotes(r);
+  const withNotes = notes.size > 0;
+  const rows = r.arena.buffers.map((b, i) => {
+    const row = [
+      String(i),
+      b.kind === "tensor" ? String(b.tensor) : "scratch",
+      shortName(b.name, 40),
+      thousands(b.size),
+      thousands(b.offset),
+      thousands(b.offset + b.size),
+      `${b.firstUse}–${b.lastUse}`,
+    ];
+    if (withNotes) row.push(b.tensor !== null ? (notes.get(b.tensor) ?? "") : "");
+    return row;
+  });
+  const headers = ["buf", "tensor", "name", "size", "offset", "end", "lifetime"];
+  const align: ("l" | "r")[] = ["r", "r", "l", "r", "r", "r", "l"];
+  if (withNotes) {
+    headers.push("in place");
+    align.push("l");
+  }
+  return textTable(headers, rows, align);
 }
 
 function targetLines(r: Report): string[] {
@@ -77,7 +101,10 @@ export function renderText(r: Report): string {
   out.push("Totals");
   out.push(...totalsLines(r));
   out.push("");
-  out.push(`Arena plan (${r.arena.algorithm}, ${r.arena.alignment}-byte aligned): ${thousands(r.arena.total)} B planned, lower bound ${thousands(r.arena.lowerBound)} B; lifetime = first–last scope (scope 0 = inputs, op i runs in scope i+1)`);
+  out.push(
+    `Arena plan for the ${r.deployment.backend} backend (${r.arena.algorithm}, ${r.arena.alignment}-byte aligned): ${thousands(r.arena.total)} B planned, lower bound ${thousands(r.arena.lowerBound)} B; ` +
+      `${tflmComparison(r.deployment)}; lifetime = first–last scope (scope 0 = inputs, op i runs in scope i+1)`,
+  );
   out.push(arenaTable(r));
   const tl = targetLines(r);
   if (tl.length) {

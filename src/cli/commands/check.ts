@@ -1,4 +1,5 @@
-import { analyzeGraph } from "../../analysis/analyze.js";
+import { analyzeGraph, type DeploymentBackend } from "../../analysis/analyze.js";
+import { DEFAULT_DEPLOYMENT_BACKEND, deploymentOptions, parseBackend } from "../../api/analyze-model.js";
 import { chooseLatencyFamily } from "../../analysis/latency.js";
 import { loadTarget } from "../../analysis/targets.js";
 import { loadBaseline } from "../../check/baseline.js";
@@ -7,8 +8,9 @@ import { evaluateChecks } from "../../check/evaluate.js";
 import { isMetric, METRICS, type Metric } from "../../check/metrics.js";
 import { percentOf } from "../../check/quantity.js";
 import { checkResultJson, renderCheckMarkdown, renderCheckText, type CheckContext } from "../../check/render.js";
-import { usageError } from "../../errors.js";
-import { loadModelFile } from "../../frontends/load-model.js";
+import { isMicronetsError, usageError } from "../../errors.js";
+import { parseJsonText } from "../../frontends/architecture/json-text.js";
+import { loadModelFile, readInputFile } from "../../frontends/load-model.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { boolOpt, parseCommandArgs, stringOpt } from "../args.js";
 import type { Command } from "../command.js";
@@ -32,6 +34,10 @@ options:
                         than the tolerance
   --tolerance SPEC      allowed growth over the baseline: "2%" for every metric, or per metric
                         "sram=0%,latency=5%" (may be combined: "2%,sram=0%"); default 0%
+  --backend NAME        what the sram and flash figures are for: portable (default; the C that
+                        \`micronets compile\` generates), cmsis-nn, or tflm (TFLite Micro's own plan).
+                        A baseline's sram and flash are compared only when made for the same backend
+                        (reports from before deployment figures count as tflm); otherwise SKIP
   --planner NAME        arena planner (default greedy-by-size, TFLM's)
   --md FILE             also write a markdown summary for CI job pages (atomic)
   --json                print the result as JSON (schemas/check-result.schema.json) instead of text`;
@@ -57,6 +63,19 @@ export function parseToleranceSpec(spec: string): { global?: number; perMetric: 
   return out;
 }
 
+/**
+ * Why a baseline's sram and flash cannot be compared with this check's, or null when they can: they must be
+ * for the same backend. A report without a `deployment` section predates it and holds TFLM's plan and the
+ * CMSIS-NN flash model — the "tflm" backend's figures.
+ */
+function otherBackendReason(file: string, backend: DeploymentBackend): string | null {
+  const doc = parseJsonText(new TextDecoder().decode(readInputFile(file)), file) as { deployment?: { backend?: unknown } };
+  const then = typeof doc.deployment?.backend === "string" ? doc.deployment.backend : null;
+  if ((then ?? "tflm") === backend) return null;
+  const made = then === null ? "the baseline has no deployment figures (TFLM's plan, the CMSIS-NN flash model: backend tflm)" : `the baseline's sram and flash are for backend ${then}`;
+  return `${made}, this check's for ${backend}; check with --backend ${then ?? "tflm"} or make a new baseline`;
+}
+
 export const checkCommand: Command = {
   name: "check",
   summary: "CI gate: budgets, target fit and baseline regressions (exit 0 pass, 1 fail)",
@@ -69,10 +88,12 @@ export const checkCommand: Command = {
       baseline: { type: "string" },
       tolerance: { type: "string" },
       planner: { type: "string" },
+      backend: { type: "string" },
       md: { type: "string" },
       json: { type: "boolean" },
     }, { min: 1, max: 1, names: "the model file" });
     const path = p.positionals[0]!;
+    const backend = parseBackend(stringOpt(p, "backend")) ?? DEFAULT_DEPLOYMENT_BACKEND;
     const tolSpec = stringOpt(p, "tolerance");
     const cliTolerance = tolSpec !== undefined ? parseToleranceSpec(tolSpec) : undefined;
     const budgetFile = stringOpt(p, "budget");
@@ -98,9 +119,22 @@ export const checkCommand: Command = {
     const baselineFile = stringOpt(p, "baseline") ?? budget?.baseline;
     if (!target && !budget && !baselineFile) throw usageError("check: nothing to check; give --target, --budget or --baseline");
     const baseline = baselineFile ? loadBaseline(baselineFile) : null;
+    const baselineSkip = baseline ? otherBackendReason(baseline.file, backend) : null;
+    // sram and flash of a baseline made for another deployment are not comparable: leave them out.
+    if (baseline && baselineSkip) baseline.figures = { ...baseline.figures, sram: null, flash: null };
 
-    const analysis = analyzeGraph(model.graph, { target: target ?? undefined, latencyFamily: family?.family, planner: stringOpt(p, "planner") });
+    let analysis;
+    try {
+      const deployment = deploymentOptions(model.graph, { backend, planner: stringOpt(p, "planner"), target });
+      analysis = analyzeGraph(model.graph, { ...deployment, target: target ?? undefined, latencyFamily: family?.family });
+    } catch (e) {
+      if (isMicronetsError(e) && (e.kind === "input" || e.kind === "limit")) throw e.withFile(path);
+      throw e;
+    }
     const result = evaluateChecks({ analysis, target, budget, baseline, cli: cliTolerance });
+    if (baselineSkip) {
+      for (const sk of result.skipped) if (sk.kind === "baseline" && (sk.metric === "sram" || sk.metric === "flash")) sk.reason = baselineSkip;
+    }
     const ctx: CheckContext = {
       model: path,
       format: model.format,

@@ -1,4 +1,4 @@
-import { analyzeModel } from "../../api/analyze-model.js";
+import { analyzeModel, parseBackend } from "../../api/analyze-model.js";
 import { usageError } from "../../errors.js";
 import { loadModelFile } from "../../frontends/load-model.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
@@ -17,6 +17,8 @@ gauges, the tensor-arena layout plot, and the per-layer table. The JSON report i
 options:
   --target NAME|FILE        judge against an MCU (a name from targets/ or a target JSON file)
   --family NAME             the target's latency family (search space), e.g. kws, vww
+  --backend NAME            what the SRAM and flash figures are for: portable (default; the C that
+                            \`micronets compile\` generates), cmsis-nn, or tflm (TFLite Micro's own plan)
   --planner NAME            arena planner (default greedy-by-size, TFLM's)
   --latency-budget MS       show latency against this budget (needs --target)
   --energy-budget MJ        show energy against this budget (needs --target)
@@ -41,6 +43,7 @@ export const reportCommand: Command = {
       target: { type: "string" },
       family: { type: "string" },
       planner: { type: "string" },
+      backend: { type: "string" },
       "latency-budget": { type: "string" },
       "energy-budget": { type: "string" },
       json: { type: "boolean" },
@@ -57,7 +60,7 @@ export const reportCommand: Command = {
       }
     }
     const model = loadModelFile(path);
-    const { report } = analyzeModel(model, { target: targetName, family: stringOpt(p, "family"), planner: stringOpt(p, "planner") });
+    const { report } = analyzeModel(model, { target: targetName, family: stringOpt(p, "family"), planner: stringOpt(p, "planner"), backend: parseBackend(stringOpt(p, "backend")) });
     const text = boolOpt(p, "json") ? reportJson(report) : boolOpt(p, "md") ? renderMarkdown(report) : renderHtml(report, { budgets });
     const out = stringOpt(p, "out");
     if (out) writeFileAtomic(out, text);

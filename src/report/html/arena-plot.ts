@@ -9,7 +9,7 @@ import type { PlannedBuffer } from "../../analysis/arena-plan.js";
 import { thousands } from "../format.js";
 import type { Report } from "../report-data.js";
 import { esc, escMultiline } from "./escape.js";
-import { liveBytesPerScope } from "./live-bytes.js";
+import { liveBytesPerScope, sharedInPlace } from "./live-bytes.js";
 import { niceStep, ticks } from "./ticks.js";
 
 const W = 960;
@@ -53,13 +53,16 @@ function lifetimeText(r: Report, b: PlannedBuffer): string {
 export function bufferTip(r: Report, b: PlannedBuffer, index: number): string {
   const role = ROLE_LABEL[bufferRole(b, r)];
   const id = b.tensor === null ? "scratch" : `tensor ${b.tensor}`;
-  return [
+  const lines = [
     b.name || "(unnamed)",
     `${role} · ${id} · buffer ${index}`,
     `size ${thousands(b.size)} B`,
     `offset ${thousands(b.offset)}–${thousands(b.offset + b.size)}`,
     lifetimeText(r, b),
-  ].join("\n");
+  ];
+  const made = b.tensor === null ? undefined : r.arena.inPlace?.find((l) => l.output === b.tensor);
+  if (made) lines.push(made.elided ? `op ${made.op} needs no code: same bytes as tensor ${made.input}` : `op ${made.op} writes it over tensor ${made.input} (${made.rel >= 0 ? "+" : ""}${thousands(made.rel)} B)`);
+  return lines.join("\n");
 }
 
 interface YAxis {
@@ -80,7 +83,7 @@ function yAxis(maxBytes: number): YAxis {
 export function arenaPlotSvg(r: Report): string {
   const a = r.arena;
   const scopes = Math.max(r.model.operators + 1, ...a.buffers.map((b) => b.lastUse + 1), 1);
-  const { live, peakScope, peakBytes } = liveBytesPerScope(a.buffers, scopes);
+  const { live, peakScope, peakBytes } = liveBytesPerScope(a.buffers, scopes, sharedInPlace(a));
   const ax = yAxis(Math.max(a.total, peakBytes, a.lowerBound));
   const cw = PW / scopes;
   const x = (scope: number) => M.left + scope * cw;

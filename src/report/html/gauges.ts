@@ -121,8 +121,17 @@ export function totalsSection(r: Report): string {
   const stats = [
     stat("MACs", fig("totals.macs", thousands(t.macs)), `ops = 2 × MACs = ${fig("totals.ops", thousands(t.ops))}`),
     stat("Parameters", fig("totals.params", thousands(t.params)), `${fig("totals.weightBytes", thousands(t.weightBytes))} B weights · ${fig("totals.biasBytes", thousands(t.biasBytes))} B biases`),
-    stat("Flash (estimate)", `${fig("totals.flashBytes", thousands(t.flashBytes))} B`, `${fig("totals.flashDataBytes", thousands(t.flashDataBytes))} B data + ${fig("totals.flashCodeBytes", thousands(t.flashCodeBytes))} B code`),
-    stat("SRAM arena (planned)", `${fig("totals.peakSramBytes", thousands(t.peakSramBytes))} B`, `lower bound ${fig("totals.sramLowerBound", thousands(t.sramLowerBound))} B · ${esc(r.arena.algorithm)}`),
+    stat(
+      "Flash (estimate)",
+      `${fig("totals.flashBytes", thousands(t.flashBytes))} B`,
+      `${fig("totals.flashDataBytes", thousands(t.flashDataBytes))} B data + ${fig("totals.flashCodeBytes", thousands(t.flashCodeBytes))} B code · ${esc(r.deployment.flashModel)} code model`,
+    ),
+    stat(
+      "SRAM arena (planned)",
+      `${fig("totals.peakSramBytes", thousands(t.peakSramBytes))} B`,
+      `${esc(r.deployment.backend)} backend · lower bound ${fig("totals.sramLowerBound", thousands(t.sramLowerBound))} B · ${esc(r.arena.algorithm)}` +
+        `<br>TFLM would plan ${fig("deployment.tflmArenaBytes", thousands(r.deployment.tflmArenaBytes))} B for the same tensors`,
+    ),
     stat("Input / output", `${fig("totals.inputBytes", thousands(t.inputBytes))} B / ${fig("totals.outputBytes", thousands(t.outputBytes))} B`, `${fig("model.operators", thousands(r.model.operators))} operators · ${fig("model.tensors", thousands(r.model.tensors))} tensors`),
   ];
   return `<div class="stats">${stats.join("")}</div><div class="flash-split"><div class="stat-label">Flash breakdown</div>${flashBar(r)}</div>`;

@@ -5,7 +5,7 @@
 import { fixed, shape, shortName, thousands } from "../format.js";
 import type { Report } from "../report-data.js";
 import { esc } from "./escape.js";
-import { liveBytesPerScope } from "./live-bytes.js";
+import { liveBytesPerScope, sharedInPlace } from "./live-bytes.js";
 
 /** A number with an inline bar; the bar is scaled to the largest layer, the tooltip gives the share of the total. */
 function shareCell(value: number, total: number, max: number, cls: string, what: string): string {
@@ -23,7 +23,7 @@ function shapes(list: number[][]): string {
 
 export function layerTable(r: Report): string {
   const withTarget = r.target !== null;
-  const { live } = liveBytesPerScope(r.arena.buffers, Math.max(r.model.operators + 1, ...r.arena.buffers.map((b) => b.lastUse + 1)));
+  const { live } = liveBytesPerScope(r.arena.buffers, Math.max(r.model.operators + 1, ...r.arena.buffers.map((b) => b.lastUse + 1)), sharedInPlace(r.arena));
   const head = ["#", "op / kernel", "inputs", "output", "weights", "MACs", "params", "flash B", "live SRAM B"];
   if (withTarget) head.push("est. ms");
   const rightFrom = 5;
