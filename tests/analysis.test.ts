@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyzeGraph } from "../src/analysis/analyze.js";
+import { planArena } from "../src/analysis/arena-plan.js";
+import { estimateFlash } from "../src/analysis/flash.js";
 import { loadTarget, type Target } from "../src/analysis/targets.js";
 import { readTflite } from "../src/frontends/tflite/read-tflite.js";
 import type { Graph } from "../src/ir/types.js";
@@ -79,6 +81,25 @@ describe("analyzeGraph", () => {
     expect(a.target!.energyMj).toBeNull();
     expect(a.target!.latencyModel.family).toBe("ad");
     expect(() => analyzeGraph(load("ad01_int8"), { target: loadTarget("stm32f767zi"), latencyFamily: "ic" })).toThrow(/has: kws, vww, ad/);
+  });
+
+  it("deployment: TFLM's by default; a supplied plan and flash model are the figures the fit uses", () => {
+    const g = load("person_detect");
+    const head = golden("person_detect").arena.head_nonpersistent_bytes;
+    const a = analyzeGraph(g);
+    expect(a.deployment).toEqual({ backend: "tflm", arenaBytes: head, flashBytes: a.totals.flashBytes, flashModel: "cmsis-nn", wideWeights: false, tflmArenaBytes: head, scratchBytes: 0, inPlaceLayers: 0 });
+    // A deployed plan from elsewhere (here: every tensor in its own bytes, plus a 100-byte scratch buffer).
+    const linear = planArena(g, { algorithm: "linear", scratch: [{ op: 0, size: 100 }] });
+    const t = loadTarget("stm32f446re");
+    const b = analyzeGraph(g, { backend: "cmsis-nn", arenaPlan: linear, flashBackend: "portable", target: t });
+    expect(b.arena).toBe(linear);
+    expect(b.totals.peakSramBytes).toBe(linear.total);
+    expect(b.target!.fit.sram.used).toBe(linear.total);
+    expect(b.totals.flashBytes).toBe(estimateFlash(g, { backend: "portable" }).total);
+    expect(b.target!.fit.flash.used).toBe(b.totals.flashBytes);
+    // 112 = the 100-byte request rounded up to TFLM's 16-byte alignment.
+    expect(b.deployment).toMatchObject({ backend: "cmsis-nn", arenaBytes: linear.total, flashModel: "portable", tflmArenaBytes: head, scratchBytes: 112 });
+    expect(() => analyzeGraph(g, { backend: "tvm" as never })).toThrow(/unknown backend 'tvm'/);
   });
 
   it("is plain JSON and works on shape-only graphs", () => {

@@ -14,10 +14,15 @@ describe('import { loadModel, analyze, planArena, compile, verify } from "micron
     expect(fromBytes.searchSpace).toBe("kws");
   });
 
-  it("analyze gives the report (MACs, arena) and target fit", () => {
+  it("analyze gives the report (MACs, the deployed arena beside TFLM's) and target fit", () => {
     const r = analyze(model, { target: "stm32f446re" });
     expect(r.totals.macs).toBe(2_656_768);
-    expect(r.totals.peakSramBytes).toBe(16_000);
+    // The default deployment is the portable C `compile` generates: 8,384 B, the SRAM share of the linked
+    // kws firmware (bench:mcu, arm-none-eabi-size); TFLM plans 16,000 B (its golden head) for the tensors.
+    expect(r.deployment.backend).toBe("portable");
+    expect(r.totals.peakSramBytes).toBe(8_384);
+    expect(r.totals.peakSramBytes).toBe(compile(model).arenaBytes);
+    expect(r.deployment.tflmArenaBytes).toBe(16_000);
     expect(r.target?.fit.fits).toBe(true);
     expect(listTargets()).toContain("stm32f446re");
     expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);

@@ -1,7 +1,8 @@
 /**
  * `micronets check`, the CI gate: budget failures and regressions with their exact messages, the three exit
  * codes, --md and --json, and budget/baseline files against their schemas. Expected figures are hand-derived
- * (MACs from the layer lists) or come from TFLM's golden plan (person_detect's 55,296-byte arena).
+ * (MACs from the layer lists), come from TFLM's golden plan (person_detect's 55,296-byte arena, with
+ * --backend tflm) or from the linked firmware (person_detect's portable arena: 38,832 B measured by bench:mcu).
  */
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,7 +46,7 @@ async function analyzeJson(model: string, ...args: string[]): Promise<Record<str
 describe("micronets check: budgets", () => {
   it("fails an SRAM budget with the exact message and exit 1 (person_detect: TFLM's 55,296 B arena)", async () => {
     expect(goldenArena).toBe(55_296);
-    const r = await runCli("check", PD, "--budget", "fixtures/budgets/person-detect-tight.json");
+    const r = await runCli("check", PD, "--budget", "fixtures/budgets/person-detect-tight.json", "--backend", "tflm");
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("");
     const lines = r.stdout.trimEnd().split("\n");
@@ -55,9 +56,19 @@ describe("micronets check: budgets", () => {
     expect(lines.at(-1)).toBe("check FAILED: 1 of 3 checks failed");
   });
 
+  it("checks the deployed arena: the portable code's 38,832 B pass the budget TFLM's plan fails", async () => {
+    // 38,832 B: the SRAM share of the linked person_detect firmware (bench:mcu, arm-none-eabi-size).
+    const r = await runCli("check", PD, "--budget", "fixtures/budgets/person-detect-tight.json");
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain("PASS sram: 38,832 B ≤ budget 50,000 B (-11,168 B, -22.3 %)");
+    const c = await runCli("check", PD, "--budget", "fixtures/budgets/person-detect-tight.json", "--backend", "cmsis-nn");
+    // person_detect's CMSIS-NN scratch buffers fit in the gaps of TFLM's plan: the same 55,296 B.
+    expect(c.stdout).toContain("FAIL sram: 55,296 B > budget 50,000 B");
+  });
+
   it("a percentage limit is of what the target leaves the model (total − reserve)", async () => {
     const budget = file("pct.json", { limits: { sram: "40%" } });
-    const r = await runCli("check", PD, "--budget", budget, "--target", "stm32f446re");
+    const r = await runCli("check", PD, "--budget", budget, "--target", "stm32f446re", "--backend", "tflm");
     expect(r.code).toBe(1);
     const t = loadTarget("stm32f446re");
     const avail = t.sram.totalBytes - (t.sram.reserve.stack + t.sram.reserve.application + t.sram.reserve.runtime);
@@ -119,15 +130,15 @@ describe("micronets check: baseline regressions", () => {
   });
 
   it("an edited baseline: sram +10.6 % fails a 2 % tolerance, passes a per-metric 11 %", async () => {
-    const rep = await analyzeJson(PD);
+    const rep = await analyzeJson(PD, "--backend", "tflm");
     rep.totals.peakSramBytes = 50_000;
     const base = file("pd.report.json", rep);
-    const r = await runCli("check", PD, "--baseline", base, "--tolerance", "2%");
+    const r = await runCli("check", PD, "--baseline", base, "--tolerance", "2%", "--backend", "tflm");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("FAIL sram regression: 55,296 B > baseline 50,000 B + 2 % = 51,000 B (+5,296 B, +10.6 % vs baseline)");
     expect(r.stdout).toContain("PASS flash regression:");
     expect(r.stdout).toContain("SKIP latency regression: no target given");
-    const ok = await runCli("check", PD, "--baseline", base, "--tolerance", "2%,sram=11%");
+    const ok = await runCli("check", PD, "--baseline", base, "--tolerance", "2%,sram=11%", "--backend", "tflm");
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toContain("PASS sram regression: 55,296 B ≤ baseline 50,000 B + 11 % = 55,500 B (+5,296 B, +10.6 % vs baseline)");
   });
@@ -147,6 +158,34 @@ describe("micronets check: baseline regressions", () => {
     expect(r.stdout).toContain("SKIP latency regression: the baseline was made for stm32f446re / family 'kws', this check for stm32f746zg / 'kws'");
   });
 
+  it("a baseline's sram and flash count only for the same backend; a report from before deployment figures is TFLM's", async () => {
+    const portable = await analyzeJson(PD);
+    const old = await analyzeJson(PD, "--backend", "tflm");
+    delete old.deployment; // as `analyze --json` wrote it before: TFLM's plan, the CMSIS-NN flash model
+    const oldBase = file("old.report.json", old);
+    const r = await runCli("check", PD, "--baseline", oldBase);
+    expect(r.code, r.stdout).toBe(0);
+    const skip = "the baseline has no deployment figures (TFLM's plan, the CMSIS-NN flash model: backend tflm), this check's for portable; check with --backend tflm or make a new baseline";
+    expect(r.stdout).toContain(`SKIP sram regression: ${skip}`);
+    expect(r.stdout).toContain(`SKIP flash regression: ${skip}`);
+    for (const m of ["ops", "macs", "params"]) expect(r.stdout).toContain(`PASS ${m} regression:`);
+    const t = await runCli("check", PD, "--baseline", oldBase, "--backend", "tflm");
+    expect(t.code, t.stdout).toBe(0);
+    expect(t.stdout).toContain("PASS sram regression: 55,296 B ≤ baseline 55,296 B + 0 % = 55,296 B (±0 B, ±0.0 % vs baseline)");
+    expect(t.stdout).toContain("PASS flash regression:");
+    // A new report: compared with the same backend, skipped with another.
+    const newBase = file("new.report.json", portable);
+    const same = await runCli("check", PD, "--baseline", newBase);
+    expect(same.stdout).toContain("PASS sram regression: 38,832 B ≤ baseline 38,832 B");
+    const other = await runCli("check", PD, "--baseline", newBase, "--backend", "cmsis-nn");
+    expect(other.stdout).toContain("SKIP sram regression: the baseline's sram and flash are for backend portable, this check's for cmsis-nn; check with --backend portable or make a new baseline");
+    // A grown arena in a same-backend baseline still fails.
+    portable.totals.peakSramBytes = 30_000;
+    const grown = await runCli("check", PD, "--baseline", file("grown.report.json", portable));
+    expect(grown.code).toBe(1);
+    expect(grown.stdout).toContain("FAIL sram regression: 38,832 B > baseline 30,000 B + 0 % = 30,000 B (+8,832 B, +29.4 % vs baseline)");
+  });
+
   it("budget file tolerances win over --tolerance for their metric; the budget may name the baseline", async () => {
     const rep = await analyzeJson(PD);
     rep.totals.flashBytes -= 1000;
@@ -161,7 +200,7 @@ describe("micronets check: baseline regressions", () => {
 describe("micronets check: outputs", () => {
   it("--md writes a markdown summary (atomic) and --json prints a schema-valid result", async () => {
     const md = join(tmp, "summary.md");
-    const r = await runCli("check", PD, "--budget", "fixtures/budgets/person-detect-tight.json", "--md", md, "--json");
+    const r = await runCli("check", PD, "--budget", "fixtures/budgets/person-detect-tight.json", "--md", md, "--json", "--backend", "tflm");
     expect(r.code).toBe(1);
     const text = readFileSync(md, "utf8");
     expect(text).toContain("## micronets check: ❌ failed");

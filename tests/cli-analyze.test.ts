@@ -14,19 +14,46 @@ function tmpFile(name: string, data: Uint8Array | string): string {
   return p;
 }
 
+/** TFLM's planned ("head") bytes from its golden run. */
+const tflmHead = (m: string): number => JSON.parse(readFileSync(`../shared/golden/tflm/${m}.reference.json`, "utf8")).arena.head_nonpersistent_bytes;
+
 describe("micronets analyze", () => {
-  it("prints per-layer table, totals, arena plan and target fit", async () => {
+  it("prints per-layer table, totals, the deployed arena plan beside TFLM's, and target fit", async () => {
     const r = await runCli("analyze", PD, "--target", "stm32f746zg");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("MACs            7,157,888");
-    expect(r.stdout).toMatch(/SRAM \(arena\)\s+55,296 B/);
-    expect(r.stdout).toContain("lower bound 55,296 B");
+    expect(r.stdout).toContain("deployment      portable backend (the C `micronets compile` generates)");
+    // 38,832 B: the SRAM share of the linked person_detect firmware (bench:mcu, arm-none-eabi-size, the
+    // firmware minus the same program without the model); TFLM planned 55,296 B (its golden head).
+    expect(tflmHead("person_detect")).toBe(55_296);
+    expect(r.stdout).toMatch(/SRAM \(arena\)\s+38,832 B \(37\.9 KiB\) planned by in-place first-fit \(\d+ layers in place\); lower bound [\d,]+ B; TFLM would plan 55,296 B for the same tensors/);
+    expect(r.stdout).toContain("Arena plan for the portable backend (in-place first-fit");
+    expect(r.stdout).toContain("SRAM    38,832 of 307,200 B available");
     expect(r.stdout).toContain("Target stm32f746zg");
-    // Every planned tensor appears in the arena table with its offset and lifetime.
-    expect(r.stdout).toMatch(/MobilenetV1\/Conv2d_1_pointwise\/Relu6\s+36,864\s+0\s+36,864\s+3–4/);
+    // In-place layers are named in the arena table (op 1, a same-shape depthwise, writes over its input).
+    expect(r.stdout).toMatch(/op 1 writes over tensor \d+ at \+0/);
   });
 
-  it("--json is valid against schemas/report.schema.json and carries the golden figures", async () => {
+  it("--backend tflm reproduces TFLM's plan: sizes, offsets and lifetimes of every buffer", async () => {
+    const r = await runCli("analyze", PD, "--target", "stm32f746zg", "--backend", "tflm");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/SRAM \(arena\)\s+55,296 B/);
+    expect(r.stdout).toContain("lower bound 55,296 B; TFLM's own plan");
+    expect(r.stdout).toContain("deployment      TFLite Micro (its own arena plan; CMSIS-NN code-size model)");
+    // Every planned tensor appears in the arena table with its offset and lifetime.
+    expect(r.stdout).toMatch(/MobilenetV1\/Conv2d_1_pointwise\/Relu6\s+36,864\s+0\s+36,864\s+3–4/);
+    for (const m of ["kws_ref_model", "person_detect", "ad01_int8", "hello_world_int8"]) {
+      const json = JSON.parse((await runCli("analyze", `fixtures/models/${m}.tflite`, "--json", "--backend", "tflm")).stdout);
+      const golden = JSON.parse(readFileSync(`../shared/golden/tflm/${m}.reference.json`, "utf8")) as { memory_plan: { size: number; offset: number; first_use: number; last_use: number }[] };
+      expect(json.arena.buffers.map((b: { size: number; offset: number; firstUse: number; lastUse: number }) => [b.size, b.offset, b.firstUse, b.lastUse])).toEqual(
+        golden.memory_plan.map((b) => [b.size, b.offset, b.first_use, b.last_use]),
+      );
+      expect(json.totals.peakSramBytes).toBe(tflmHead(m));
+      expect(json.deployment).toMatchObject({ backend: "tflm", arenaBytes: tflmHead(m), tflmArenaBytes: tflmHead(m), flashModel: "cmsis-nn", inPlaceLayers: 0, scratchBytes: 0 });
+    }
+  });
+
+  it("--json is valid against schemas/report.schema.json and carries the deployment's and TFLM's figures", async () => {
     const r = await runCli("analyze", "fixtures/models/kws_ref_model.tflite", "--json", "--target", "stm32f446re");
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -35,8 +62,35 @@ describe("micronets analyze", () => {
     const validate = ajv.compile(schema);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.totals.macs).toBe(2_656_768);
-    expect(report.totals.peakSramBytes).toBe(16_000);
+    // 8,384 B: the kws firmware's measured SRAM share (bench:mcu); TFLM planned 16,000 B (golden head).
+    expect(report.totals.peakSramBytes).toBe(8_384);
+    expect(report.deployment).toMatchObject({ backend: "portable", arenaBytes: 8_384, flashModel: "portable", tflmArenaBytes: tflmHead("kws_ref_model") });
+    expect(report.target.fit.sram.used).toBe(8_384);
+    expect(report.target.fit.flash.used).toBe(report.deployment.flashBytes);
     expect(report.target.name).toBe("stm32f446re");
+    // The other backends validate too.
+    for (const backend of ["cmsis-nn", "tflm"]) {
+      const other = JSON.parse((await runCli("analyze", "fixtures/models/kws_ref_model.tflite", "--json", "--backend", backend)).stdout);
+      expect(validate(other), JSON.stringify(validate.errors)).toBe(true);
+      expect(other.deployment.backend).toBe(backend);
+    }
+  });
+
+  it("--backend cmsis-nn: TFLM's placement with CMSIS-NN's scratch buffers for the target's core", async () => {
+    // kws's first layer is a 10×4 convolution on one channel (arm_convolve_s8 with DSP): 2 columns of
+    // aligned4(10·4·1) int16 = 160 B of scratch (int8-and-tflite-spec.md §5.3); on a pure-C core as well.
+    const m4 = JSON.parse((await runCli("analyze", "fixtures/models/kws_ref_model.tflite", "--json", "--backend", "cmsis-nn", "--target", "stm32f446re")).stdout);
+    const scratch = m4.arena.buffers.filter((b: { kind: string }) => b.kind === "scratch");
+    expect(scratch[0]).toMatchObject({ size: 160, firstUse: 1, lastUse: 1 });
+    expect(m4.deployment).toMatchObject({ backend: "cmsis-nn", flashModel: "cmsis-nn", tflmArenaBytes: tflmHead("kws_ref_model") });
+    expect(m4.deployment.scratchBytes).toBe(scratch.reduce((s: number, b: { size: number }) => s + b.size, 0));
+    expect(m4.totals.peakSramBytes).toBeGreaterThanOrEqual(tflmHead("kws_ref_model"));
+  });
+
+  it("an unknown --backend is a usage error", async () => {
+    const r = await runCli("analyze", PD, "--backend", "tvm");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown backend 'tvm' (use portable, cmsis-nn, tflm)");
   });
 
   it("--json without a target is valid too (target null)", async () => {
@@ -52,7 +106,11 @@ describe("micronets analyze", () => {
     const r = await runCli("analyze", "fixtures/models/ad01_int8.tflite", "--md", "--target", "nrf52840");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("| MACs | 264,192 |");
-    expect(r.stdout).toContain("### Arena plan");
+    expect(r.stdout).toContain("| deployment | portable backend (the C `micronets compile` generates) |");
+    // 768 B: TFLM's golden head for ad01 (the portable code adds its kernels' column buffers).
+    expect(tflmHead("ad01_int8")).toBe(768);
+    expect(r.stdout).toContain("| TFLM's plan (same tensors) | 768 B |");
+    expect(r.stdout).toContain("### Arena plan (");
   });
 
   it("-o writes the report file", async () => {

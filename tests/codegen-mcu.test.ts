@@ -2,16 +2,19 @@
  * Generated C on emulated Cortex-M4 (QEMU mps2-an386) and Cortex-M7 (mps2-an500), built with the emulator
  * harness (arm-none-eabi-gcc -O2 -Wall -Wextra -Werror): the four shared models bit-exact with TFLite
  * Micro's outputs on both cores — exercising the DSP instruction paths the host cannot run — with exact
- * per-layer instruction counts; and the CMSIS-NN backend's output compiling warning-free for the M4 against
- * the declarations header written from the API facts.
+ * per-layer instruction counts; `micronets analyze`'s SRAM and flash against the linked images; and the
+ * CMSIS-NN backend's output compiling warning-free for the M4 against the declarations header written from
+ * the API facts.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { analyzeModel } from "../src/api/analyze-model.js";
 import { buildCmsisNnLibrary, buildMcu, compileModel, mcuSize, runMcu, templatesDir } from "../src/codegen/index.js";
 import { findToolchain, toolchainProblem, type CortexCore } from "../src/emulator/index.js";
+import { loadModelFile } from "../src/frontends/load-model.js";
 import { fillInput, runReference } from "../src/reference/interpreter.js";
 import { compareOutputs, OPS_DOCS, opsGraph } from "./helpers/codegen-ops.js";
 import { firstMismatch, GOLDEN_MODELS, loadFixtureModel, loadGolden } from "./helpers/golden.js";
@@ -54,6 +57,22 @@ describe.skipIf(problem !== undefined)("generated C on emulated Cortex-M", () =>
       expect(Math.abs(counts[0]! - counts[1]!) / counts[0]!).toBeLessThan(0.05);
     });
   }
+
+  it("analyze (default backend) predicts the linked firmware: the model's SRAM exactly, its flash within 2 %", () => {
+    // The model's share of the firmware: arm-none-eabi-size of the M4 image minus the same program without
+    // the model (as bench:mcu measures it), against `micronets analyze` as users run it.
+    for (const model of GOLDEN_MODELS) {
+      const loaded = loadModelFile(`fixtures/models/${model}.tflite`);
+      const report = analyzeModel(loaded).report;
+      const r = compileModel(loaded.graph, { prefix: "m" });
+      const fw = mcuSize(buildMcu(r, { core: "cortex-m4", outDir: join(work, `${model}-size`), profileLayers: false }));
+      const base = mcuSize(buildMcu(r, { core: "cortex-m4", outDir: join(work, `${model}-size-base`), baseline: true }));
+      expect(report.deployment.backend).toBe("portable");
+      expect(report.totals.peakSramBytes, model).toBe(fw.sram - base.sram);
+      const flash = fw.flash - base.flash;
+      expect(Math.abs(report.totals.flashBytes - flash) / flash, `${model}: estimate ${report.totals.flashBytes} B, linked ${flash} B`).toBeLessThan(0.02);
+    }
+  });
 
   it("wide weights (int16 pairs in flash): kws and ad01 bit-exact on Cortex-M4 with fewer instructions", () => {
     for (const model of ["kws_ref_model", "ad01_int8"]) {

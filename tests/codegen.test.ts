@@ -1,16 +1,22 @@
 /**
  * C code generation without a compiler: the API's validation (prefixes, shape-only graphs), sanitising of
  * model text, determinism, the arena layouts (TFLM's plan reproduced, in-place plans proven sound and within
- * the SRAM goal against TFLM's measured arenas), access-schedule arithmetic and exact C literals.
+ * the SRAM goal against TFLM's measured arenas; planned without generating code or weights exactly as
+ * compileModel plans them), access-schedule arithmetic and exact C literals.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileModel, checkPrefix, commentText, planLayout, prefixFromName, verifyLayout } from "../src/codegen/index.js";
+import { analyzeGraph } from "../src/analysis/analyze.js";
+import { estimateFlash } from "../src/analysis/flash.js";
+import { loadTarget } from "../src/analysis/targets.js";
+import { arenaPlanOfLayout, cmsisCoreOf, compileModel, checkPrefix, commentText, planCmsisNnArena, planLayout, planPortableArena, prefixFromName, verifyLayout, type ArenaLayout } from "../src/codegen/index.js";
 import { cFloat32, cInt32, packInt8Words } from "../src/codegen/c-format.js";
 import { bestRel, relIsSafe, ScheduleBuilder } from "../src/codegen/schedule.js";
 import { MicronetsError } from "../src/errors.js";
+import { loadArchitecture } from "../src/frontends/architecture/index.js";
 import type { Graph } from "../src/ir/types.js";
-import { GOLDEN_DIR, loadFixtureModel } from "./helpers/golden.js";
+import { OPS_DOCS, opsGraph } from "./helpers/codegen-ops.js";
+import { GOLDEN_DIR, GOLDEN_MODELS, loadFixtureModel } from "./helpers/golden.js";
 
 function clone(g: Graph): Graph {
   return { ...g, tensors: g.tensors.map((t) => ({ ...t })), operators: g.operators.map((o) => ({ ...o })) };
@@ -217,5 +223,95 @@ describe("C literals", () => {
 
   it("packs int8 values little-endian into words", () => {
     expect(packInt8Words([1, -1, 2, -128, 5])).toEqual([0x80_02_ff_01, 0x00_00_00_05]);
+  });
+});
+
+describe("planning the deployed arena without generating code", () => {
+  const fixtures = ["micronet-kws-s", "micronet-ad-s", "micronet-vww-2", "ds-cnn-s", "mobilenet-v1-0.25-person-detect"];
+  const weighted = (f: string): Graph => loadArchitecture(readFileSync(`fixtures/architectures/${f}.json`, "utf8"), { weights: "generate", seed: 7 });
+  const shapeOnly = (f: string): Graph => loadArchitecture(readFileSync(`fixtures/architectures/${f}.json`, "utf8"), { weights: "none" });
+  const sameLayout = (a: ArenaLayout, b: ArenaLayout): void => {
+    expect(a.total).toBe(b.total);
+    expect([...a.tensorOffset]).toEqual([...b.tensorOffset]);
+    expect(a.scratchOffset).toEqual(b.scratchOffset);
+    expect(a.aliases).toEqual(b.aliases);
+    expect(a.algorithm).toBe(b.algorithm);
+  };
+
+  it("planPortableArena is compileModel's layout: the shared models and fixtures with generated weights", () => {
+    // The op-test architectures use every op of the IR (PAD, MEAN, CONCATENATION, QUANTIZE, broadcast MUL, …).
+    const graphs: [string, Graph][] = [
+      ...GOLDEN_MODELS.map((m): [string, Graph] => [m, loadFixtureModel(m)]),
+      ...fixtures.map((f): [string, Graph] => [f, weighted(f)]),
+      ...OPS_DOCS.map((d): [string, Graph] => [d.name, opsGraph(d, false)]),
+    ];
+    for (const [name, g] of graphs) {
+      const c = compileModel(g);
+      const p = planPortableArena(g);
+      expect(p.total, name).toBe(c.arenaBytes);
+      sameLayout(p, c.layout!);
+      expect(verifyLayout(p)).toBeNull();
+    }
+  });
+
+  it("the options mean what compileModel's mean (no in-place layers, another planner)", () => {
+    const g = loadFixtureModel("kws_ref_model");
+    const plain = planPortableArena(g, { inPlace: false });
+    expect(plain.total).toBe(compileModel(g, { inPlace: false }).arenaBytes);
+    expect(plain.aliases).toEqual([]);
+    sameLayout(planPortableArena(g, { planner: "linear" }), compileModel(g, { planner: "linear" }).layout!);
+    expect(planPortableArena(g, { wideWeights: true }).total).toBe(compileModel(g, { wideWeights: true }).arenaBytes);
+  });
+
+  it("a shape-only graph plans exactly like its weighted twin", () => {
+    for (const f of fixtures) sameLayout(planPortableArena(shapeOnly(f)), planPortableArena(weighted(f)));
+    for (const d of OPS_DOCS) sameLayout(planPortableArena(loadArchitecture(JSON.stringify(d), { weights: "none" })), compileModel(opsGraph(d, false)).layout!);
+    // A .tflite stripped of all constant data too.
+    const g = loadFixtureModel("person_detect");
+    const stripped: Graph = { ...g, tensors: g.tensors.map((t) => (t.constant ? { ...t, data: null } : t)) };
+    sameLayout(planPortableArena(stripped), compileModel(g).layout!);
+    expect(() => compileModel(stripped)).toThrow(/shape-only/);
+  });
+
+  it("planCmsisNnArena is the CMSIS-NN backend's arena, per core", () => {
+    for (const g of [...GOLDEN_MODELS.map(loadFixtureModel), weighted("micronet-vww-2"), weighted("ds-cnn-s")]) {
+      for (const core of ["cortex-m4", "host"] as const) {
+        expect(planCmsisNnArena(g, { core }).total).toBe(compileModel(g, { backend: "cmsis-nn", core }).arenaBytes);
+      }
+    }
+    expect(cmsisCoreOf("cortex-m7")).toBe("cortex-m7");
+    expect(cmsisCoreOf("cortex-m33")).toBe("cortex-m4");
+    expect(cmsisCoreOf("cortex-m0plus")).toBe("host");
+  });
+
+  it("arenaPlanOfLayout: every buffer at the layout's offset, in-place layers listed, a lower bound the total meets", () => {
+    const g = loadFixtureModel("person_detect");
+    const layout = planPortableArena(g);
+    const plan = arenaPlanOfLayout(layout);
+    expect(plan.total).toBe(layout.total);
+    const scratch = plan.buffers.filter((b) => b.kind === "scratch").map((b) => b.offset);
+    expect(scratch).toEqual(layout.scratchOffset);
+    for (const b of plan.buffers) if (b.tensor !== null) expect(b.offset).toBe(layout.tensorOffset.get(b.tensor));
+    expect(plan.inPlace!.map((l) => l.op)).toEqual(layout.aliases.map((a) => a.op));
+    expect(plan.lowerBound).toBeLessThanOrEqual(plan.total);
+    // Without in-place layers the bound is the plain one (the max over scopes of live bytes).
+    const plain = arenaPlanOfLayout(planPortableArena(g, { inPlace: false }));
+    expect(plain.inPlace).toBeUndefined();
+    const scopes = g.operators.length + 1;
+    let peak = 0;
+    for (let s = 0; s < scopes; s++) peak = Math.max(peak, plain.buffers.filter((b) => b.firstUse <= s && s <= b.lastUse).reduce((a, b) => a + b.size, 0));
+    expect(plain.lowerBound).toBe(peak);
+  });
+
+  it("analysis with the deployed plan: the arena, fit and flash are the portable code's", () => {
+    const g = loadFixtureModel("ad01_int8");
+    const c = compileModel(g);
+    const a = analyzeGraph(g, { backend: "portable", arenaPlan: arenaPlanOfLayout(planPortableArena(g)), target: loadTarget("nrf52840") });
+    expect(a.totals.peakSramBytes).toBe(c.arenaBytes);
+    expect(a.target!.fit.sram.used).toBe(c.arenaBytes);
+    expect(a.totals.flashBytes).toBe(estimateFlash(g, { backend: "portable" }).total);
+    // ad01's TFLM head (golden): the portable code adds its kernels' column buffers to it.
+    expect(a.deployment).toMatchObject({ backend: "portable", flashModel: "portable", tflmArenaBytes: tflmArena("ad01_int8").head });
+    expect(a.deployment.scratchBytes).toBeGreaterThan(0);
   });
 });

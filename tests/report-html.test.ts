@@ -1,19 +1,21 @@
 /**
  * `micronets report` and the HTML renderer without a browser: self-containment, determinism, escaping of
  * hostile model strings, the embedded JSON, the buffer rectangles against TFLM's own memory plan
- * (../shared/golden/tflm), the live-bytes sweep against the analysis' lower bound, and the CLI's options.
+ * (../shared/golden/tflm, --backend tflm) and against the code generator's layout (the default portable
+ * backend), the live-bytes sweep against the analysis' lower bound, and the CLI's options.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeGraph } from "../src/analysis/analyze.js";
+import { compileModel } from "../src/codegen/index.js";
 import { readTflite } from "../src/frontends/tflite/read-tflite.js";
 import { writeTflite } from "../src/frontends/tflite/write-tflite.js";
 import { renderHtml } from "../src/report/html.js";
 import { esc, escMultiline, jsonForScript } from "../src/report/html/escape.js";
 import { headroomState } from "../src/report/html/gauges.js";
-import { liveBytesPerScope } from "../src/report/html/live-bytes.js";
+import { liveBytesPerScope, sharedInPlace } from "../src/report/html/live-bytes.js";
 import { niceStep, ticks } from "../src/report/html/ticks.js";
 import { buildReport, type Report } from "../src/report/report-data.js";
 import { runCli } from "./helpers/cli.js";
@@ -81,8 +83,8 @@ describe("micronets report (HTML)", () => {
     }
   });
 
-  it.each(MODELS)("%s: one rect per planned buffer, matching TFLM's memory plan", async (m) => {
-    const html = await report(modelPath(m));
+  it.each(MODELS)("%s: one rect per planned buffer, matching TFLM's memory plan (--backend tflm)", async (m) => {
+    const html = await report(modelPath(m), "--backend", "tflm");
     const golden = JSON.parse(readFileSync(`../shared/golden/tflm/${m}.reference.json`, "utf8")) as {
       memory_plan: { tensor: number; size: number; first_use: number; last_use: number; offset: number }[];
     };
@@ -94,6 +96,22 @@ describe("micronets report (HTML)", () => {
       expect(r, `tensor ${g.tensor}`).toBeDefined();
       expect([r!["data-size"], r!["data-offset"], r!["data-first"], r!["data-last"]].map(Number)).toEqual([g.size, g.offset, g.first_use, g.last_use]);
     }
+  });
+
+  it("by default shows the portable backend's arena: one rect per buffer of the code generator's layout, TFLM's bytes beside it", async () => {
+    const graph = readTflite(new Uint8Array(readFileSync(modelPath("kws_ref_model"))));
+    const layout = compileModel(graph).layout!;
+    const html = await report(modelPath("kws_ref_model"));
+    const rects = bufRects(html);
+    expect(rects).toHaveLength(layout.buffers.length);
+    for (const r of rects) {
+      if (r["data-tensor"] === "scratch") continue;
+      expect(Number(r["data-offset"]), `tensor ${r["data-tensor"]}`).toBe(layout.tensorOffset.get(Number(r["data-tensor"])));
+    }
+    expect(html).toContain(`backend <b data-field="deployment.backend">portable</b>`);
+    // 16,000 B: TFLM's golden head for kws.
+    expect(html).toContain(`TFLM would plan <span class="num" data-total="deployment.tflmArenaBytes">16,000</span> B for the same tensors`);
+    expect(html).toContain(`arena total ${layout.total.toLocaleString("en-US")} B (in-place first-fit)`);
   });
 
   it("without a target shows totals and no gauges", async () => {
@@ -201,9 +219,31 @@ describe("report helpers", () => {
     expect(liveBytesPerScope([], 0)).toEqual({ live: [0], peakScope: 0, peakBytes: 0 });
   });
 
-  it.each(MODELS)("%s: the peak of live bytes is the analysis' lower bound", (m) => {
+  it("live bytes per scope: an in-place layer's shared bytes count once", () => {
+    // in: 64 B live 0–1, out: 64 B at +16 over it, live 1–2 → they span 80 B at scope 1, sharing 48.
+    const l = liveBytesPerScope([{ size: 64, firstUse: 0, lastUse: 1 }, { size: 64, firstUse: 1, lastUse: 2 }], 3, [{ scope: 1, bytes: 48 }]);
+    expect(l.live).toEqual([64, 80, 64]);
+    const arena = {
+      buffers: [
+        { tensor: 0, name: "in", size: 64, firstUse: 0, lastUse: 1, offset: 0, kind: "tensor" as const },
+        { tensor: 1, name: "out", size: 64, firstUse: 1, lastUse: 2, offset: 16, kind: "tensor" as const },
+      ],
+      total: 80,
+      lowerBound: 80,
+      algorithm: "in-place first-fit",
+      alignment: 16,
+      inPlace: [{ op: 0, input: 0, output: 1, rel: 16, elided: false }],
+    };
+    expect(sharedInPlace(arena)).toEqual([{ scope: 1, bytes: 48 }]);
+  });
+
+  it.each(MODELS)("%s: the peak of live bytes is the analysis' lower bound (TFLM's plan and the portable in-place plan)", async (m) => {
     const a = analyzeGraph(readTflite(new Uint8Array(readFileSync(modelPath(m)))));
     expect(liveBytesPerScope(a.arena.buffers, a.model.operators + 1).peakBytes).toBe(a.arena.lowerBound);
+    const p = await analyzeJson(modelPath(m));
+    expect(p.deployment.inPlaceLayers).toBeGreaterThan(0);
+    expect(liveBytesPerScope(p.arena.buffers, p.model.operators + 1, sharedInPlace(p.arena)).peakBytes).toBe(p.arena.lowerBound);
+    expect(p.arena.lowerBound).toBeLessThanOrEqual(p.arena.total);
   });
 
   it("gauge colour by headroom", () => {

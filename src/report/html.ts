@@ -78,7 +78,7 @@ function arenaSection(r: Report): string {
       ? ` ${esc(thousands(d.inPlaceLayers))} layer${d.inPlaceLayers === 1 ? " writes its output" : "s write their output"} over ${d.inPlaceLayers === 1 ? "its" : "their"} input, so those rectangles meet at the layer's scope; live bytes count the shared bytes once.`
       : "";
   const note =
-    `The arena of the ${esc(deploymentLabel(d))}. ` +
+    `The arena of the ${esc(deploymentLabel(d).replace(/`/g, ""))}. ` +
     `${esc(thousands(a.buffers.length))} planned buffers, ${esc(String(a.alignment))}-byte aligned, placed by ${esc(a.algorithm)}: ` +
     `${esc(thousands(a.total))} B (lower bound ${esc(thousands(a.lowerBound))} B; ${esc(tflmComparison(d))}).${inPlace} Each rectangle is one buffer: ` +
     `x = its lifetime in scopes, y = its offset in the arena, height = its size. Hover for details.`;

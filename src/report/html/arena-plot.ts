@@ -1,8 +1,9 @@
 /**
  * The arena-layout plot: x = scope (operator i runs in scope i + 1; 0 = graph inputs), y = byte offset in
  * the tensor arena, one rectangle per planned buffer spanning its lifetime [firstUse, lastUse] with its
- * size as height. The arena total is drawn as a line, the live-bytes curve as a step line and the scope
- * where live bytes peak as a band. Every buffer carries data attributes (tests count them) and a <title>
+ * size as height (an in-place layer's input ends and its output starts halfway through the layer's scope,
+ * where they share bytes). The arena total is drawn as a line, the live-bytes curve as a step line and the
+ * scope where live bytes peak as a band. Every buffer carries data attributes (tests count them) and a <title>
  * plus data-tip (the page script shows it as a tooltip).
  */
 import type { PlannedBuffer } from "../../analysis/arena-plan.js";
@@ -48,6 +49,16 @@ function lifetimeText(r: Report, b: PlannedBuffer): string {
   const from = b.firstUse === 0 ? "graph input" : `made by op ${b.firstUse - 1}`;
   const to = b.lastUse === 0 ? "" : `, last used by op ${Math.min(b.lastUse, r.layers.length) - 1}`;
   return `lifetime scopes ${b.firstUse}–${b.lastUse} (${from}${to})`;
+}
+
+/**
+ * Columns (0 or ½) taken off a buffer's rectangle at its first and last scope: the output of an in-place
+ * layer starts, and its input ends, halfway through the layer's scope, so the two never cover each other.
+ */
+export function inPlaceTrim(r: Pick<Report, "arena">, b: PlannedBuffer): { start: number; end: number } {
+  if (b.tensor === null) return { start: 0, end: 0 };
+  const layers = r.arena.inPlace ?? [];
+  return { start: layers.some((l) => l.output === b.tensor) ? 0.5 : 0, end: layers.some((l) => l.input === b.tensor) ? 0.5 : 0 };
 }
 
 export function bufferTip(r: Report, b: PlannedBuffer, index: number): string {
@@ -129,8 +140,10 @@ export function arenaPlotSvg(r: Report): string {
     // Keep tiny buffers visible and hoverable; data-size keeps the true size.
     const h = Math.max(y(b.offset) - top, 1.5);
     const tip = bufferTip(r, b, i);
+    // An in-place layer's input and output share bytes at its scope: each gets half that column.
+    const { start, end } = inPlaceTrim(r, b);
     out.push(
-      `<rect class="buf buf-${role}${b.firstUse % 2 ? " alt" : ""}" x="${n(x(b.firstUse))}" y="${n(y(b.offset) - h)}" width="${n((b.lastUse - b.firstUse + 1) * cw)}" height="${n(h)}"` +
+      `<rect class="buf buf-${role}${b.firstUse % 2 ? " alt" : ""}" x="${n(x(b.firstUse + start))}" y="${n(y(b.offset) - h)}" width="${n((b.lastUse - b.firstUse + 1 - start - end) * cw)}" height="${n(h)}"` +
         ` data-index="${i}" data-tensor="${b.tensor === null ? "scratch" : b.tensor}" data-name="${esc(b.name)}" data-size="${b.size}" data-offset="${b.offset}"` +
         ` data-first="${b.firstUse}" data-last="${b.lastUse}" data-tip="${escMultiline(tip)}"><title>${esc(tip)}</title></rect>`,
     );
