@@ -24,7 +24,7 @@ import type { PlannerBuffer } from "../analysis/planner/types.js";
 import { limitError } from "../errors.js";
 import { LIMITS } from "../ir/limits.js";
 import type { Graph } from "../ir/types.js";
-import { bestRel, type AccessSchedule } from "./schedule.js";
+import { bestRel, ScheduleTooLarge, type AccessSchedule } from "./schedule.js";
 
 /** An operator that may write its output over one of its inputs. */
 export interface AliasCandidate {
@@ -87,36 +87,26 @@ interface Evaluated {
   offsets: number[];
 }
 
-/** What every placement of one buffer list shares: sizes, lifetimes, and which pairs live at the same time. */
+/** What every placement of one buffer list shares: sizes and lifetimes, and work arrays. */
 interface PlaceContext {
   n: number;
   size: Float64Array;
   firstUse: Float64Array;
+  lastUse: Float64Array;
   /** Work arrays of placeChains, reused from call to call. */
   work: { parent: Int32Array; relToParent: Float64Array; root: Int32Array; off: Float64Array; count: Int32Array; start: Int32Array; fill: Int32Array; members: Int32Array; key: Float64Array; first: Float64Array; i0: Int32Array; placed: Int32Array };
-  /** together[i * n + j] = 1 when buffers i and j both have bytes and live at a common scope. */
-  together: Uint8Array;
 }
 
 function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
   const n = buffers.length;
   const size = new Float64Array(n);
   const firstUse = new Float64Array(n);
-  const together = new Uint8Array(n * n);
+  const lastUse = new Float64Array(n);
   buffers.forEach((b, i) => {
     size[i] = b.size;
     firstUse[i] = b.firstUse;
+    lastUse[i] = b.lastUse;
   });
-  for (let i = 0; i < n; i++) {
-    const a = buffers[i]!;
-    if (a.size === 0) continue;
-    for (let j = i + 1; j < n; j++) {
-      const b = buffers[j]!;
-      if (b.size === 0 || a.lastUse < b.firstUse || b.lastUse < a.firstUse) continue;
-      together[i * n + j] = 1;
-      together[j * n + i] = 1;
-    }
-  }
   const work = {
     parent: new Int32Array(n),
     relToParent: new Float64Array(n),
@@ -131,7 +121,7 @@ function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
     i0: new Int32Array(n),
     placed: new Int32Array(n),
   };
-  return { n, size, firstUse, together, work };
+  return { n, size, firstUse, lastUse, work };
 }
 
 /**
@@ -140,7 +130,9 @@ function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
  * the local search calls this a few hundred times per model.)
  */
 function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[], ctx: PlaceContext = placeContext(buffers)): Evaluated | null {
-  const { n, size, firstUse, together } = ctx;
+  const { n, size, firstUse, lastUse } = ctx;
+  // Both buffers have bytes and live at a common scope.
+  const together = (i: number, j: number): boolean => size[i]! > 0 && size[j]! > 0 && firstUse[i]! <= lastUse[j]! && firstUse[j]! <= lastUse[i]!;
   const { parent, relToParent, root, off, count, start, fill, members, key, first, i0, placed } = ctx.work;
   parent.fill(-1);
   relToParent.fill(0);
@@ -188,7 +180,7 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
       const ia = members[a]!;
       for (let c = a + 1; c < s1; c++) {
         const ic = members[c]!;
-        if (!together[ia * n + ic]) continue;
+        if (!together(ia, ic)) continue;
         const overlap = off[ia]! < off[ic]! + size[ic]! && off[ic]! < off[ia]! + size[ia]!;
         if (overlap && parent[ic] !== ia && parent[ia] !== ic) return null;
       }
@@ -219,7 +211,7 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
       if (size[m]! > 0) {
         for (let k = 0; k < nPlaced; k++) {
           const q = placed[k]!;
-          if (!together[m * n + q]) continue;
+          if (!together(m, q)) continue;
           if (offsets[q]! - size[m]! >= base) break;
           base = Math.max(base, offsets[q]! + size[q]!);
         }
@@ -232,7 +224,7 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
         if (size[m] === 0) continue;
         for (let j = 0; j < nPlaced; j++) {
           const q = placed[j]!;
-          if (!together[m * n + q]) continue;
+          if (!together(m, q)) continue;
           lo.push(offsets[q]! - off[m]! - size[m]!);
           hi.push(offsets[q]! + size[q]! - off[m]!);
         }
@@ -316,7 +308,14 @@ export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout 
       continue;
     }
     if (!cand.schedule) continue;
-    const best = bestRel(cand.schedule(), buffers[bi]!.size, buffers[bo]!.size, alignment);
+    let schedule: AccessSchedule;
+    try {
+      schedule = cand.schedule();
+    } catch (e) {
+      if (e instanceof ScheduleTooLarge) continue; // too big to prove: the layer keeps separate buffers
+      throw e;
+    }
+    const best = bestRel(schedule, buffers[bi]!.size, buffers[bo]!.size, alignment);
     if (best) edges.push({ cand, input: bi, output: bo, rel: best.rel });
   }
 

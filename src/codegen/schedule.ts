@@ -80,21 +80,38 @@ export function bestRel(s: AccessSchedule, inSize: number, outSize: number, alig
 /** Bytes bestRel may compare while searching one layer's placements (~0.1 s); deterministic, not timed. */
 export const BEST_REL_SCAN_BUDGET = 64 * 1024 * 1024;
 
+/**
+ * Thrown by ScheduleBuilder when listing a layer's accesses would take more than SCHEDULE_WORK_BUDGET steps:
+ * the schedule walks every tap of every output, so a huge window (a 300×300 SAME convolution: 8·10^9 taps)
+ * took minutes. The planner then simply does not place that layer in place (always safe).
+ */
+export class ScheduleTooLarge extends Error {}
+
+/** Byte accesses one layer's schedule may list (about a quarter of a second); deterministic, not timed. */
+export const SCHEDULE_WORK_BUDGET = 64 * 1024 * 1024;
+
 /** A schedule builder over byte ranges, for kernels whose accesses are easiest to list as ranges. */
 export class ScheduleBuilder {
   readonly lastRead: Int32Array;
   readonly writeTime: Int32Array;
+  private work = 0;
   constructor(inBytes: number, outBytes: number) {
     this.lastRead = new Int32Array(inBytes).fill(-1);
     this.writeTime = new Int32Array(outBytes).fill(0x7fffffff);
   }
+  private charge(n: number): void {
+    this.work += 1 + Math.max(0, n);
+    if (this.work > SCHEDULE_WORK_BUDGET) throw new ScheduleTooLarge(`schedule over ${SCHEDULE_WORK_BUDGET} accesses`);
+  }
   /** Input bytes [start, start + n) are read at time t. */
   read(start: number, n: number, t: number): void {
+    this.charge(n);
     const end = Math.min(start + n, this.lastRead.length);
     for (let i = Math.max(0, start); i < end; i++) if (this.lastRead[i]! < t) this.lastRead[i] = t;
   }
   /** Input bytes start, start + stride, … (count of them) are read at time t. */
   readStrided(start: number, stride: number, count: number, t: number): void {
+    this.charge(count);
     for (let k = 0; k < count; k++) {
       const i = start + k * stride;
       if (i >= 0 && i < this.lastRead.length && this.lastRead[i]! < t) this.lastRead[i] = t;
@@ -102,10 +119,12 @@ export class ScheduleBuilder {
   }
   /** Output bytes [start, start + n) are written at time t. */
   write(start: number, n: number, t: number): void {
+    this.charge(n);
     const end = Math.min(start + n, this.writeTime.length);
     for (let i = Math.max(0, start); i < end; i++) if (this.writeTime[i]! > t) this.writeTime[i] = t;
   }
   writeStrided(start: number, stride: number, count: number, t: number): void {
+    this.charge(count);
     for (let k = 0; k < count; k++) {
       const i = start + k * stride;
       if (i >= 0 && i < this.writeTime.length && this.writeTime[i]! > t) this.writeTime[i] = t;

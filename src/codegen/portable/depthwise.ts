@@ -11,7 +11,8 @@
  * output may overwrite the input in place (same-shape layers need no extra bytes).
  */
 import { PORTABLE_MAX_ROW_UNROLL } from "../../analysis/code-size.js";
-import { int32Data, int8Data } from "../../ir/tensor-data.js";
+import { limitError } from "../../errors.js";
+import { int32Data, int8Data, opLabel } from "../../ir/tensor-data.js";
 import type { Graph } from "../../ir/types.js";
 import type { DepthwiseConvParams } from "../../quant/op-params.js";
 import { cArrayBody, cInt32 } from "../c-format.js";
@@ -75,9 +76,11 @@ export function depthwiseArena(p: DepthwiseShape): KernelArena {
           // With the whole plane in the window, every row is loaded before the channel's first output row.
           const v0 = g.nb < g.vr ? oy * p.stride.h : oy === 0 ? 0 : g.vr;
           const v1 = g.nb < g.vr ? v0 + g.rr - 1 : oy === 0 ? g.vr - 1 : g.vr - 1;
-          for (let v = Math.max(next, v0); v <= v1; v++) {
+          // Only rows that exist in the input are read: the padding rows around them (millions with a huge
+          // dilation) are skipped without a loop.
+          for (let v = Math.max(next, v0, p.padding.h); v <= Math.min(v1, p.padding.h + id.h - 1); v++) {
             const iy = v - p.padding.h;
-            if (iy >= 0 && iy < id.h) sb.readStrided(((b * id.h + iy) * id.w) * C + c, C, g.copyW, t);
+            sb.readStrided(((b * id.h + iy) * id.w) * C + c, C, g.copyW, t);
           }
           next = Math.max(next, v1 + 1);
           for (let m = 0; m < M; m++) sb.writeStrided(((b * od.h + oy) * od.w) * cout + c * M + m, cout, od.w, t + 1);
@@ -89,8 +92,17 @@ export function depthwiseArena(p: DepthwiseShape): KernelArena {
   return { scratch: [g.nb * g.rb], alias: { slot: 0, schedule } };
 }
 
+/**
+ * Largest kernel window (taps) the depthwise kernel unrolls. Its inner loop is one statement per tap, so a
+ * 1000×1000 window became 100 MB of C; real depthwise kernels are 3×3 to 7×7.
+ */
+export const MAX_DEPTHWISE_TAPS = 4096;
+
 export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableKernel {
   const { input_dims: id, filter_dims: fd, output_dims: od } = p;
+  if (fd.h * fd.w > MAX_DEPTHWISE_TAPS) {
+    throw limitError(`a ${fd.h}x${fd.w} depthwise kernel has ${fd.h * fd.w} taps, above the ${MAX_DEPTHWISE_TAPS} the portable backend unrolls`, opLabel(graph.operators[p.op_index]!, p.op_index));
+  }
   const filter = graph.tensors[p.tensors.filter]!;
   const biasT = p.tensors.bias >= 0 ? graph.tensors[p.tensors.bias]! : null;
   const M = p.ch_mult;
@@ -168,7 +180,8 @@ export function depthwiseKernel(graph: Graph, p: DepthwiseConvParams): PortableK
           return v;
         };
         const macs: string[][] = Array.from({ length: nOut }, () => []);
-        for (let j = 0; j < nOut; j++) for (const t of pairs) macs[j]!.push(`a${j} = mn_smlad(wp${pairs.indexOf(t)}, ${word(t.off + j * step)}, a${j});`);
+        // By position, not pairs.indexOf(t): that search made large kernels quadratic (minutes at 1000×1000).
+        for (let j = 0; j < nOut; j++) pairs.forEach((t, i) => macs[j]!.push(`a${j} = mn_smlad(wp${i}, ${word(t.off + j * step)}, a${j});`));
         for (let j = 0; j < nOut; j++) {
           singles.forEach((t, i) => {
             const o = t.off + j * step;

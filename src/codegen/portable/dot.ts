@@ -51,7 +51,8 @@ export function weightLayout(padded: Int8Array, rows: number, k4: number, g: num
       const block = Array.from({ length: g }, (_, r) => rowWords(r0 + b * g + r));
       for (let s = 0; s < steps; s++) for (let r = 0; r < g; r++) for (let k = 0; k < per; k++) words.push(block[r]![s * per + k]!);
     }
-    for (let r = r0 + nb * g; r < r0 + rowsPerGroup; r++) words.push(...rowWords(r));
+    // Element by element: spreading a row of hundreds of thousands of words as arguments overflows the stack.
+    for (let r = r0 + nb * g; r < r0 + rowsPerGroup; r++) for (const w of rowWords(r)) words.push(w);
   }
   return words;
 }

@@ -39,7 +39,9 @@ export function planRequant(mult: readonly number[], shift: readonly number[], b
   const uniform = !perChannelTable && mult.every((m) => m === mult[0]) && shift.every((s) => s === shift[0]);
   const allRight = shift.every((s) => s <= -1 && s >= -31);
   const allLeft = shift.every((s) => s >= 0 && s <= 30);
-  const maxBound = Math.max(0, ...bound);
+  // A loop, not Math.max(...bound): one argument per channel overflows the stack past ~100,000 channels.
+  let maxBound = 0;
+  for (const b of bound) if (b > maxBound) maxBound = b;
   const negClamps = act.min >= zp;
   const pick = (m: number[], a: number[], mode: RequantMode): RequantPlan => ({
     mode,
