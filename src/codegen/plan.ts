@@ -94,7 +94,28 @@ interface PlaceContext {
   firstUse: Float64Array;
   lastUse: Float64Array;
   /** Work arrays of placeChains, reused from call to call. */
-  work: { parent: Int32Array; relToParent: Float64Array; root: Int32Array; off: Float64Array; count: Int32Array; start: Int32Array; fill: Int32Array; members: Int32Array; key: Float64Array; first: Float64Array; i0: Int32Array; placed: Int32Array };
+  work: {
+    parent: Int32Array;
+    relToParent: Float64Array;
+    root: Int32Array;
+    off: Float64Array;
+    count: Int32Array;
+    start: Int32Array;
+    fill: Int32Array;
+    members: Int32Array;
+    key: Float64Array;
+    first: Float64Array;
+    i0: Int32Array;
+    /** Placed buffers live at each scope (the first liveCount[s] entries of liveAt[s]). */
+    liveAt: number[][];
+    liveCount: Int32Array;
+    /** Forbidden intervals (start, end) of the unit being placed. */
+    lo: Float64Array;
+    hi: Float64Array;
+    /** Marks (by `tick`) of the placed buffers already met by the member being placed. */
+    seen: Int32Array;
+    tick: number;
+  };
 }
 
 function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
@@ -102,10 +123,12 @@ function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
   const size = new Float64Array(n);
   const firstUse = new Float64Array(n);
   const lastUse = new Float64Array(n);
+  let scopes = 0;
   buffers.forEach((b, i) => {
     size[i] = b.size;
     firstUse[i] = b.firstUse;
     lastUse[i] = b.lastUse;
+    scopes = Math.max(scopes, b.lastUse + 1);
   });
   const work = {
     parent: new Int32Array(n),
@@ -119,9 +142,44 @@ function placeContext(buffers: readonly LifetimeBuffer[]): PlaceContext {
     key: new Float64Array(n),
     first: new Float64Array(n),
     i0: new Int32Array(n),
-    placed: new Int32Array(n),
+    liveAt: Array.from({ length: scopes }, () => [] as number[]),
+    liveCount: new Int32Array(scopes),
+    lo: new Float64Array(64),
+    hi: new Float64Array(64),
+    seen: new Int32Array(n),
+    tick: 0,
   };
   return { n, size, firstUse, lastUse, work };
+}
+
+function growTo(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(Math.max(n, 64));
+  b.set(a);
+  return b;
+}
+
+/** Sorts the first `count` intervals by start (insertion sort: a unit meets few placed buffers). */
+function sortIntervals(lo: Float64Array, hi: Float64Array, count: number): void {
+  if (count > 64) {
+    const idx = Array.from({ length: count }, (_, k) => k).sort((x, y) => lo[x]! - lo[y]!);
+    const l = idx.map((k) => lo[k]!);
+    const h = idx.map((k) => hi[k]!);
+    lo.set(l);
+    hi.set(h);
+    return;
+  }
+  for (let k = 1; k < count; k++) {
+    const l = lo[k]!;
+    const h = hi[k]!;
+    let j = k - 1;
+    while (j >= 0 && lo[j]! > l) {
+      lo[j + 1] = lo[j]!;
+      hi[j + 1] = hi[j]!;
+      j--;
+    }
+    lo[j + 1] = l;
+    hi[j + 1] = h;
+  }
 }
 
 /**
@@ -133,7 +191,7 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
   const { n, size, firstUse, lastUse } = ctx;
   // Both buffers have bytes and live at a common scope.
   const together = (i: number, j: number): boolean => size[i]! > 0 && size[j]! > 0 && firstUse[i]! <= lastUse[j]! && firstUse[j]! <= lastUse[i]!;
-  const { parent, relToParent, root, off, count, start, fill, members, key, first, i0, placed } = ctx.work;
+  const { parent, relToParent, root, off, count, start, fill, members, key, first, i0 } = ctx.work;
   parent.fill(-1);
   relToParent.fill(0);
   for (const e of edges) {
@@ -153,7 +211,7 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
     root[i] = r;
     off[i] = o;
   }
-  // Units (chains) as runs of `members` in buffer order; a unit is named by its first member.
+  // Units (chains) as runs of `members` in buffer order; a unit is named by its root.
   count.fill(0);
   for (let i = 0; i < n; i++) count[root[i]!]!++;
   start[0] = 0;
@@ -161,6 +219,7 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
   fill.set(start.subarray(0, n));
   for (let i = 0; i < n; i++) members[fill[root[i]!]!++] = i;
   const units: number[] = [];
+  const byFirst: number[] = [];
   for (let r = 0; r < n; r++) {
     const s0 = start[r]!;
     const s1 = start[r + 1]!;
@@ -175,14 +234,20 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
       kmax = Math.max(kmax, size[m]!);
       fmin = Math.min(fmin, firstUse[m]!);
     }
-    // Members of one chain that live together must be alias partners or disjoint.
-    for (let a = s0; a < s1; a++) {
-      const ia = members[a]!;
-      for (let c = a + 1; c < s1; c++) {
-        const ic = members[c]!;
-        if (!together(ia, ic)) continue;
-        const overlap = off[ia]! < off[ic]! + size[ic]! && off[ic]! < off[ia]! + size[ia]!;
-        if (overlap && parent[ic] !== ia && parent[ia] !== ic) return null;
+    // Members of one chain that live together must be alias partners or disjoint. In order of first use,
+    // a member can only live together with those that start before it ends.
+    if (s1 - s0 > 1) {
+      byFirst.length = 0;
+      for (let k = s0; k < s1; k++) byFirst.push(members[k]!);
+      byFirst.sort((x, y) => firstUse[x]! - firstUse[y]!);
+      for (let a = 0; a < byFirst.length; a++) {
+        const ia = byFirst[a]!;
+        for (let c = a + 1; c < byFirst.length && firstUse[byFirst[c]!]! <= lastUse[ia]!; c++) {
+          const ic = byFirst[c]!;
+          if (!together(ia, ic)) continue;
+          const overlap = off[ia]! < off[ic]! + size[ic]! && off[ic]! < off[ia]! + size[ia]!;
+          if (overlap && parent[ic] !== ia && parent[ia] !== ic) return null;
+        }
       }
     }
     units.push(r);
@@ -193,63 +258,60 @@ function placeChains(buffers: readonly LifetimeBuffer[], edges: readonly Edge[],
   // Largest member first (then earliest), like greedy-by-size; a unit's first member breaks ties.
   units.sort((x, y) => key[y]! - key[x]! || first[x]! - first[y]! || i0[x]! - i0[y]!);
 
-  // Placed buffers, kept in order of offset, so the forbidden intervals of one member come sorted.
-  let nPlaced = 0;
+  // Placed buffers by the scopes they live at, so a member meets only those live at the same time
+  // (lists with their own counts: resetting array lengths is slow).
+  const { liveAt, liveCount, seen } = ctx.work;
+  liveCount.fill(0);
+  if (ctx.work.tick > 1 << 30) {
+    seen.fill(0);
+    ctx.work.tick = 0;
+  }
+  let tick = ctx.work.tick;
   const offsets = new Array<number>(n).fill(0);
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const order: number[] = [];
+  let lo = ctx.work.lo;
+  let hi = ctx.work.hi;
   for (const r of units) {
     const s0 = start[r]!;
     const s1 = start[r + 1]!;
     // The lowest base offset where no member meets a placed buffer live at the same time: each such pair
     // forbids the open interval of bases (q.off − m.off − m.size, q.off + q.size − m.off); the answer is 0
     // or the end of one of them, found by one sweep in order of interval start.
+    let count = 0;
+    for (let k = s0; k < s1; k++) {
+      const m = members[k]!;
+      if (size[m] === 0) continue;
+      tick++;
+      for (let sc = firstUse[m]!; sc <= lastUse[m]!; sc++) {
+        const list = liveAt[sc]!;
+        for (let j = 0, nj = liveCount[sc]!; j < nj; j++) {
+          const q = list[j]!;
+          if (seen[q] === tick) continue;
+          seen[q] = tick;
+          if (count === lo.length) {
+            lo = growTo(lo, 2 * count);
+            hi = growTo(hi, 2 * count);
+          }
+          lo[count] = offsets[q]! - off[m]! - size[m]!;
+          hi[count] = offsets[q]! + size[q]! - off[m]!;
+          count++;
+        }
+      }
+    }
+    sortIntervals(lo, hi, count);
     let base = 0;
-    if (s1 - s0 === 1) {
-      const m = members[s0]!;
-      if (size[m]! > 0) {
-        for (let k = 0; k < nPlaced; k++) {
-          const q = placed[k]!;
-          if (!together(m, q)) continue;
-          if (offsets[q]! - size[m]! >= base) break;
-          base = Math.max(base, offsets[q]! + size[q]!);
-        }
-      }
-    } else {
-      lo.length = 0;
-      hi.length = 0;
-      for (let k = s0; k < s1; k++) {
-        const m = members[k]!;
-        if (size[m] === 0) continue;
-        for (let j = 0; j < nPlaced; j++) {
-          const q = placed[j]!;
-          if (!together(m, q)) continue;
-          lo.push(offsets[q]! - off[m]! - size[m]!);
-          hi.push(offsets[q]! + size[q]! - off[m]!);
-        }
-      }
-      order.length = 0;
-      for (let k = 0; k < lo.length; k++) order.push(k);
-      order.sort((x, y) => lo[x]! - lo[y]!);
-      for (const k of order) {
-        if (lo[k]! >= base) break;
-        if (hi[k]! > base) base = hi[k]!;
-      }
+    for (let k = 0; k < count; k++) {
+      if (lo[k]! >= base) break;
+      if (hi[k]! > base) base = hi[k]!;
     }
     for (let k = s0; k < s1; k++) {
       const m = members[k]!;
-      const o = base + off[m]!;
-      offsets[m] = o;
-      let at = nPlaced;
-      while (at > 0 && offsets[placed[at - 1]!]! > o) {
-        placed[at] = placed[at - 1]!;
-        at--;
-      }
-      placed[at] = m;
-      nPlaced++;
+      offsets[m] = base + off[m]!;
+      if (size[m]! > 0) for (let sc = firstUse[m]!; sc <= lastUse[m]!; sc++) liveAt[sc]![liveCount[sc]!++] = m;
     }
   }
+  ctx.work.tick = tick;
+  ctx.work.lo = lo;
+  ctx.work.hi = hi;
   let total = 0;
   for (let i = 0; i < n; i++) total = Math.max(total, offsets[i]! + size[i]!);
   return { total, offsets };
