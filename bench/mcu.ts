@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { analyzeModel } from "../src/api/analyze-model.js";
-import { buildCmsisNnLibrary, buildMcu, compileModel, mcuSize, runMcu } from "../src/codegen/index.js";
+import { buildCmsisNnLibrary, buildMcu, compileModel, mcuSize, planPortableArena, runMcu } from "../src/codegen/index.js";
 import type { CortexCore, FirmwareSize } from "../src/emulator/index.js";
 import { loadModelFile } from "../src/frontends/load-model.js";
 import { fillInput } from "../src/reference/interpreter.js";
@@ -27,6 +27,19 @@ export const MCU_BENCH_MODELS = ["kws_ref_model", "person_detect", "ad01_int8", 
 
 /** How far (percent) analyze's flash and SRAM may be from the linked firmware's model share. */
 export const ANALYZE_TOLERANCE_PCT = 2;
+
+/** Runs of planPortableArena timed per model (the fastest is reported: the machine may be shared). */
+const PLAN_RUNS = 20;
+
+function planMs(graph: Parameters<typeof planPortableArena>[0]): number {
+  let best = Infinity;
+  for (let i = 0; i < PLAN_RUNS; i++) {
+    const t0 = performance.now();
+    planPortableArena(graph);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
 
 export interface CoreFigures {
   /** invoke(): input copy, every layer, output copy (marker instructions excluded). */
@@ -57,6 +70,8 @@ export interface McuBenchRow {
   /** `micronets analyze`'s figures (default backend) and their error against the measured model share, in %. */
   estimate: { backend: string; flash: number; flashErrorPct: number; sram: number; sramErrorPct: number };
   stackBytes: number;
+  /** planPortableArena's time (the analysis' arena planning, no code generated), fastest of PLAN_RUNS, ms. */
+  planMs: number;
   /** The same model compiled with wide (int16) weights: M4 instructions, model flash and its estimate. */
   wide: { inference: number; perMac: number; modelFlash: number; estimate: number; errorPct: number };
   /**
@@ -161,6 +176,7 @@ export function benchMcu(models: readonly string[] = MCU_BENCH_MODELS): McuBench
           sramErrorPct: pct(analysis.totals.peakSramBytes, modelSram),
         },
         stackBytes: m4.stackUsed,
+        planMs: planMs(graph),
         wide: {
           inference: runWide.instructions!.inference,
           perMac: macs > 0 ? runWide.instructions!.inference / macs : 0,
@@ -233,7 +249,7 @@ export function printMcuBench(rows: readonly McuBenchRow[]): void {
   }
   console.log("");
   for (const r of rows) {
-    console.log(`${r.model}: firmware text ${th(r.firmware.text)} data ${th(r.firmware.data)} bss ${th(r.firmware.bss)} (baseline ${th(r.baseline.text)}/${th(r.baseline.data)}/${th(r.baseline.bss)}), arena ${th(r.arenaBytes)}, stack ${th(r.stackBytes)} B`);
+    console.log(`${r.model}: firmware text ${th(r.firmware.text)} data ${th(r.firmware.data)} bss ${th(r.firmware.bss)} (baseline ${th(r.baseline.text)}/${th(r.baseline.data)}/${th(r.baseline.bss)}), arena ${th(r.arenaBytes)}, stack ${th(r.stackBytes)} B; arena planned without code generation in ${r.planMs.toFixed(2)} ms`);
     console.log(`  M4 instructions per layer: ${r.m4.layers.map(th).join(" ")}`);
     if (r.cmsisNn) console.log(`  CMSIS-NN per layer:         ${r.cmsisNn.layers.map(th).join(" ")}`);
   }
