@@ -304,6 +304,60 @@ describe("architecture JSON: giant arrays cost neither time nor memory", () => {
   });
 });
 
+describe("per-channel quantization tables", () => {
+  it("an architecture layer with more than 2^20 output channels is refused before its tables are built", () => {
+    const doc = { name: "wide", input: { shape: [1, 1, 1, 1] }, layers: [{ type: "conv2d", filters: 1_048_577, kernel: 1 }] };
+    const before = process.memoryUsage().heapUsed;
+    const e = error(() => loadArchitecture(doc, { file: "wide.json" }));
+    expect(e.kind).toBe("limit");
+    expect(e.format()).toBe("wide.json: /layers/0: 1048577 output channels exceed the limit of 1048576 (per-channel quantization)");
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("validateGraph: a tensor with more per-axis scales than the limit", () => {
+    const n = 1_048_577;
+    const g = graph([{ shape: [n] }, { shape: [n] }], [{ type: "QUANTIZE", attrs: {}, inputs: [0], outputs: [1] }], [0], [1]);
+    g.tensors[0]!.quant = { scale: new Array<number>(n).fill(0.5), zeroPoint: new Array<number>(n).fill(0), axis: 0 };
+    const e = error(() => validateGraph(g));
+    expect(e.kind).toBe("limit");
+    expect(e.format()).toBe("tensor 0 't0': 1048577 per-axis scales exceed the limit of 1048576");
+  });
+});
+
+describe("generated C for large layers (found by fuzzing): compiles promptly or is refused", () => {
+  const gen = (doc: Record<string, unknown>): Graph => loadArchitecture({ ...doc, weights: { generate: { seed: 1 } } });
+  const timed = <T>(f: () => T): { value: T; ms: number } => {
+    const t0 = performance.now();
+    const value = f();
+    return { value, ms: performance.now() - t0 };
+  };
+
+  it("400,000 output channels and a 4,000,000-deep dot product: no call-stack overflow", () => {
+    // Both spread one argument per channel / per row word into a call (RangeError past ~100,000).
+    const wide = compileModel(gen({ name: "w", input: { shape: [1, 4] }, layers: [{ type: "fully_connected", units: 400_000 }] }));
+    expect(wide.files.map((f) => f.name)).toEqual(["net_model.h", "net_model.c"]);
+    const deep = compileModel(gen({ name: "d", input: { shape: [1, 4_000_000] }, layers: [{ type: "fully_connected", units: 1 }] }));
+    expect(deep.files[1]!.contents).toContain("net_invoke");
+  });
+
+  it("a 300x300 SAME convolution: the in-place proof is abandoned instead of walking 8·10^9 taps (33 s)", () => {
+    const { value, ms } = timed(() => compileModel(gen({ name: "c", input: { shape: [1, 300, 300, 1] }, layers: [{ type: "conv2d", filters: 2, kernel: [300, 300], padding: "same" }] })));
+    // Without the in-place overlap the arena holds input 90000 + output 180000 bytes apart (plus scratch).
+    expect(value.arenaBytes).toBeGreaterThanOrEqual(90_000 + 180_000);
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  it("a depthwise window above 4096 taps is refused by the portable backend (a 1000x1000 window made 100 MB of C)", () => {
+    const g = gen({ name: "dw", input: { shape: [1, 100, 100, 1] }, layers: [{ type: "depthwise_conv2d", kernel: [65, 64], padding: "valid" }] });
+    const e = error(() => compileModel(g));
+    expect(e.kind).toBe("limit");
+    expect(e.format()).toBe("op 0 (DEPTHWISE_CONV_2D): a 65x64 depthwise kernel has 4160 taps, above the 4096 the portable backend unrolls");
+    // 64x64 is still unrolled; CMSIS-NN calls a library kernel and takes any window.
+    expect(() => compileModel(gen({ name: "dw", input: { shape: [1, 100, 100, 1] }, layers: [{ type: "depthwise_conv2d", kernel: [64, 64], padding: "valid" }] }))).not.toThrow();
+    expect(() => compileModel(g, { backend: "cmsis-nn" })).not.toThrow();
+  });
+});
+
 describe("in-place placement search (codegen)", () => {
   it("gives up after a fixed scan budget instead of going quadratic", () => {
     // 1 MiB input and output. Input bytes are last read at time 5, except the last (10); output bytes are

@@ -1,13 +1,15 @@
 /**
  * Drives one fuzz input through every stage a user can reach — load, analyze, plan, op params, reports,
- * convert (write .tflite and read it back), compile to C, and the reference interpreter on small graphs —
- * and classifies what happened:
+ * convert (write .tflite and read it back), compile to C, the reference interpreter on small graphs, and
+ * the other engines checked against it (the WebAssembly simulator; on request the generated C built and
+ * run on the host under sanitizers) — and classifies what happened:
  * - "ok": every stage ran;
  * - "rejected": a stage threw a MicronetsError (the tool said clearly what is wrong: the desired outcome for
  *   bad input);
  * - "finding": anything else — an untyped exception, an invariant broken by a stage's output (a NaN in the
- *   analysis, "undefined" in generated C, a validated graph that does not round-trip), a case slower than
- *   the time bound or one that allocated beyond the memory bound.
+ *   analysis, a multiplier outside the kernels' domain, "undefined" in generated C, a validated graph that
+ *   does not round-trip, an engine disagreeing with the interpreter), a case slower than the time bound or
+ *   one that allocated beyond the memory bound.
  * Hangs cannot be seen from inside the case; the drivers (campaign.ts, worker-pool.ts) catch those.
  */
 import { analyzeGraph } from "../analysis/analyze.js";
@@ -104,19 +106,34 @@ function fuzzTarget(): Target {
 
 class InvariantError extends Error {}
 
-/** Walks a plain-data result and fails on NaN/Infinity (they become `null` in JSON reports and C). */
+/**
+ * Walks a plain-data result and fails on NaN/Infinity (they become `null` in JSON reports and C). Paths are
+ * spelled out only for the error: a model with millions of channels must not cost a string per number.
+ */
 function assertFiniteNumbers(value: unknown, what: string): void {
-  const stack: [unknown, string][] = [[value, what]];
-  let seen = 0;
+  interface Node { v: unknown; parent: Node | null; key: string }
+  const pathOf = (n: Node): string => {
+    const parts: string[] = [];
+    for (let x: Node | null = n; x; x = x.parent) parts.push(x.key);
+    return parts.reverse().join("");
+  };
+  const stack: Node[] = [{ v: value, parent: null, key: what }];
   while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
-    if (++seen > 5_000_000) return;
-    if (typeof v === "number") {
-      if (!Number.isFinite(v)) throw new InvariantError(`${path} is ${v}`);
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    const n = stack.pop()!;
+    const v = n.v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === "number") {
+          if (!Number.isFinite(x)) throw new InvariantError(`${pathOf(n)}[${i}] is ${x}`);
+        } else if (x !== null && typeof x === "object") stack.push({ v: x, parent: n, key: `[${i}]` });
+      }
     } else if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
-      for (const [k, x] of Object.entries(v)) stack.push([x, `${path}.${k}`]);
+      for (const [k, x] of Object.entries(v)) {
+        if (typeof x === "number") {
+          if (!Number.isFinite(x)) throw new InvariantError(`${pathOf(n)}.${k} is ${x}`);
+        } else if (x !== null && typeof x === "object") stack.push({ v: x, parent: n, key: `.${k}` });
+      }
     }
   }
 }

@@ -19,6 +19,12 @@ export const LIMITS = {
    */
   maxTensors: 1 << 14,
   maxOperators: 1 << 12,
+  /**
+   * Largest number of per-axis (per-channel) quantization parameters of one tensor. Every engine builds
+   * tables of this length (multipliers, shifts, biases): 2^20 channels is far above any microcontroller
+   * layer and keeps those tables to tens of MB, where millions of channels took gigabytes.
+   */
+  maxChannels: 1 << 20,
   /** Largest MAC count of one layer before counts would lose exactness. */
   maxMacs: 2 ** 52,
   /**

@@ -45,6 +45,7 @@ function checkTensor(t: Tensor): void {
   const q = t.quant;
   if (q) {
     if (q.scale.length === 0) throw inputError("quantization has no scale", where);
+    if (q.scale.length > LIMITS.maxChannels) throw limitError(`${q.scale.length} per-axis scales exceed the limit of ${LIMITS.maxChannels}`, where);
     if (q.zeroPoint.length !== q.scale.length) throw inputError(`quantization has ${q.scale.length} scales but ${q.zeroPoint.length} zero points`, where);
     for (let i = 0; i < q.scale.length; i++) {
       const s = q.scale[i]!;

@@ -3,7 +3,8 @@
  * graph IR → activation quantization → weights (shape-only, explicit, or seeded-generated) → validateGraph.
  */
 import { readFileSync, statSync } from "node:fs";
-import { MicronetsError, inputError, isMicronetsError, usageError } from "../../errors.js";
+import { MicronetsError, inputError, isMicronetsError, limitError, usageError } from "../../errors.js";
+import { LIMITS } from "../../ir/limits.js";
 import type { Graph } from "../../ir/types.js";
 import { validateGraph } from "../../ir/validate.js";
 import { buildGraph, type BuiltGraph } from "./build-graph.js";
@@ -71,6 +72,13 @@ function lowerArchitecture(doc: ArchitectureDoc, opts: LoadArchitectureOptions):
   const generate = opts.weights === "generate" || (opts.weights === undefined && doc.weights?.generate !== undefined);
   const seed = checkSeed(opts.seed ?? doc.weights?.generate.seed ?? 0);
   const built = buildGraph(doc);
+  // Per-channel quantization gives every engine tables of one entry per channel: refuse absurd channel
+  // counts before any are built (millions of channels took gigabytes).
+  for (const r of built.records) {
+    if (r.channels !== undefined && r.channels > LIMITS.maxChannels) {
+      throw limitError(`${r.channels} output channels exceed the limit of ${LIMITS.maxChannels} (per-channel quantization)`, r.path);
+    }
+  }
   const plan = planQuantization(doc, built);
   for (const t of built.graph.tensors) if (!t.constant && t.dtype === "int8") t.quant = plan.quant[t.id] ?? null;
   fillConstants(built, plan, { generate, seed });
