@@ -210,8 +210,7 @@ export function analyzeGraph(graph: Graph, opts: AnalyzeOptions = {}): ModelAnal
   const wideWeights = opts.wideWeights === true;
   const costs = layerCosts(graph);
   const flash = estimateFlash(graph, { backend: flashModel, wideWeights });
-  const ownPlan = (): ArenaPlan => planArena(graph, { algorithm: opts.planner, alignment: opts.alignment, scratch: opts.scratch });
-  const arena: DeployedArenaPlan = opts.arenaPlan ?? ownPlan();
+  const arena: DeployedArenaPlan = opts.arenaPlan ?? planArena(graph, { algorithm: opts.planner, alignment: opts.alignment, scratch: opts.scratch });
   // TFLM's own plan of the tensors, for comparison (the same plan as `arena` when nothing differs).
   const tflmDefault = opts.arenaPlan === undefined && (opts.planner ?? DEFAULT_PLANNER) === DEFAULT_PLANNER && (opts.alignment ?? DEFAULT_ALIGNMENT) === DEFAULT_ALIGNMENT && !opts.scratch?.length;
   const tflmArenaBytes = tflmDefault ? arena.total : planArena(graph).total;
