@@ -1,7 +1,7 @@
 import { analyzeGraph, type DeploymentBackend } from "../../analysis/analyze.js";
-import { DEFAULT_DEPLOYMENT_BACKEND, deploymentOptions, parseBackend } from "../../api/analyze-model.js";
 import { chooseLatencyFamily } from "../../analysis/latency.js";
 import { loadTarget } from "../../analysis/targets.js";
+import { DEFAULT_DEPLOYMENT_BACKEND, deploymentOptions, parseBackend } from "../../api/analyze-model.js";
 import { loadBaseline } from "../../check/baseline.js";
 import { loadBudget } from "../../check/budget.js";
 import { evaluateChecks } from "../../check/evaluate.js";
