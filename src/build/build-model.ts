@@ -8,6 +8,7 @@
  */
 import { basename } from "node:path";
 import { analyzeGraph } from "../analysis/analyze.js";
+import { deploymentOptions } from "../api/analyze-model.js";
 import { chooseLatencyFamily } from "../analysis/latency.js";
 import { getPlanner } from "../analysis/planner/registry.js";
 import { loadTarget, type Target } from "../analysis/targets.js";
@@ -83,7 +84,9 @@ export function buildModel(spec: ModelSpec, configFile: string, modelBytes: Uint
   const familyWhere = spec.family !== undefined ? `${spec.where}/family` : `${spec.where}/budget`;
   const family = withWhere(familyWhere, configFile, () => chooseLatencyFamily(target, { family: spec.family ?? budget?.family, hint: model.searchSpace }));
   if (spec.planner !== undefined) withWhere(`${spec.where}/planner`, configFile, () => getPlanner(spec.planner!));
-  const analysis = analyzeGraph(model.graph, { target, planner: spec.planner, latencyFamily: family.family });
+  // The figures of the C this build writes: the backend's own arena and flash model.
+  const deployment = deploymentOptions(model.graph, { backend: spec.backend, planner: spec.planner, target, inPlace: spec.inPlace, wideWeights: spec.wideWeights });
+  const analysis = analyzeGraph(model.graph, { ...deployment, target, latencyFamily: family.family });
   const report = buildReport(analysis, { path: spec.source, format: model.format });
   const baseline = budget?.baseline ? loadBaseline(budget.baseline) : null;
   const checks = inBudget(spec, configFile, () => evaluateChecks({ analysis: report, target, budget, baseline }));
