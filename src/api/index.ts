@@ -3,7 +3,6 @@
  * The CLI is a thin layer over these functions; everything here is typed and documented.
  */
 import { planArena as planArenaOf, type ArenaPlan, type ArenaPlanOptions } from "../analysis/arena-plan.js";
-import type { Target } from "../analysis/targets.js";
 import { compileModel, type CompileOptions, type CompileResult } from "../codegen/index.js";
 import { loadModelFile, parseModel, type LoadedModel, type LoadOptions } from "../frontends/load-model.js";
 import type { Graph } from "../ir/types.js";
@@ -12,7 +11,7 @@ import type { Report } from "../report/report-data.js";
 import { engineNames } from "../verify/engines.js";
 import { fillInputs, type FillSpec } from "../verify/inputs.js";
 import { verifyModel, type VerifyResult } from "../verify/verify.js";
-import { analyzeModel } from "./analyze-model.js";
+import { analyzeModel, type AnalyzeModelOptions } from "./analyze-model.js";
 
 /** A model as loaded from a file or bytes, or a bare graph. */
 export type ModelLike = LoadedModel | Graph;
@@ -33,14 +32,12 @@ export function loadModel(source: string | { bytes: Uint8Array; name: string }, 
   return typeof source === "string" ? loadModelFile(source, opts) : parseModel(source.bytes, source.name, opts);
 }
 
-export interface AnalyzeOptions {
-  /** A target name (see listTargets()), a target JSON path, or a loaded Target. */
-  target?: string | Target;
-  /** Latency family (search space); default: the model's searchSpace hint, else the target's default. */
-  family?: string;
-  /** Arena planner; default "greedy-by-size" (TFLite Micro's). */
-  planner?: string;
-}
+/**
+ * target: a name (see listTargets()), a target JSON path, or a loaded Target; family: the latency family
+ * (default: the model's searchSpace hint, else the target's default); backend: which deployment the SRAM and
+ * flash figures are for — "portable" (default, the C compile() generates), "cmsis-nn" or "tflm".
+ */
+export type AnalyzeOptions = AnalyzeModelOptions;
 
 /** Per-layer and total MACs/ops/params/flash, the arena plan, and target fit/latency/energy (the JSON report). */
 export function analyze(model: ModelLike, opts: AnalyzeOptions = {}): Report {
@@ -91,6 +88,8 @@ export { checkPlan, getPlanner, plannerNames, lowerBound, type PlannerAlgorithm,
 export { listTargets, loadTarget, type Target } from "../analysis/targets.js";
 export type { Report } from "../report/report-data.js";
 export type { CompileOptions, CompileResult, GeneratedFile, Backend, CodegenCore } from "../codegen/index.js";
+export { planPortableArena, planCmsisNnArena, arenaPlanOfLayout } from "../codegen/index.js";
+export type { DeploymentBackend } from "../analysis/analyze.js";
 export { deriveOpParams, type OpParams } from "../quant/op-params.js";
 export { runReference } from "../reference/interpreter.js";
 export { createSimulator, runWasm, type Simulator } from "../sim/index.js";
