@@ -38,8 +38,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return 0;
   }
   try {
-    const cmd = COMMANDS.find((c) => c.name === name);
-    if (!cmd) throw usageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) throw usageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    const cmd = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {
       io.out(cmd.usage);
       return 0;

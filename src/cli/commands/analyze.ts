@@ -26,7 +26,6 @@ options:
 
 export const analyzeCommand: Command = {
   name: "analyze",
-  summary: "ops, parameters, flash, arena plan; fit, latency and energy on a target",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("analyze", argv, {

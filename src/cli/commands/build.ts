@@ -41,7 +41,6 @@ function totals(s: BuildSummary): string {
 
 export const buildCommand: Command = {
   name: "build",
-  summary: "firmware build step: every model of micronets.config.json, incrementally",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("build", argv, {

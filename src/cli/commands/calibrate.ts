@@ -33,7 +33,6 @@ options:
 
 export const calibrateCommand: Command = {
   name: "calibrate",
-  summary: "fit a target's latency model (and power) to your board measurements",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("calibrate", argv, {

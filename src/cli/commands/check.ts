@@ -78,7 +78,6 @@ function otherBackendReason(file: string, backend: DeploymentBackend): string | 
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "CI gate: budgets, target fit and baseline regressions (exit 0 pass, 1 fail)",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("check", argv, {

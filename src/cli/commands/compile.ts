@@ -37,7 +37,6 @@ options:
 
 export const compileCommand: Command = {
   name: "compile",
-  summary: "emit C for Cortex-M (portable kernels or CMSIS-NN calls) or a typed TypeScript binding",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("compile", argv, {

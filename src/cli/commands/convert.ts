@@ -16,7 +16,6 @@ options:
 
 export const convertCommand: Command = {
   name: "convert",
-  summary: "write a model (e.g. an architecture JSON) as a .tflite file",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("convert", argv, { out: { type: "string", short: "o" }, seed: { type: "string" } }, { min: 1, max: 1, names: "the model file" });

@@ -19,7 +19,6 @@ options:
 
 export const initCommand: Command = {
   name: "init",
-  summary: "write a starter micronets.config.json for a model and a target",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("init", argv, {

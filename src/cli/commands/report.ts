@@ -36,7 +36,6 @@ function budgetOpt(p: Parsed, name: string): number | undefined {
 
 export const reportCommand: Command = {
   name: "report",
-  summary: "self-contained HTML report: fit gauges, arena layout plot, per-layer table",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("report", argv, {

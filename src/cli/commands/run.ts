@@ -23,7 +23,6 @@ options:
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run one inference with an engine (reference interpreter, WebAssembly simulator, generated C)",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("run", argv, { ...INPUT_OPTIONS, engine: { type: "string" }, out: { type: "string", short: "o", multiple: true } }, { min: 1, max: 1, names: "the model file" });

@@ -35,7 +35,6 @@ CSV columns: index, name, space, resolution, blocks, operators, ops, macs, param
 
 export const sampleCommand: Command = {
   name: "sample",
-  summary: "random architectures from the MicroNet KWS/VWW search spaces, with their costs",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("sample", argv, {

@@ -21,7 +21,6 @@ options:
 
 export const verifyCommand: Command = {
   name: "verify",
-  summary: "check every engine bit-exact against the reference interpreter",
   usage,
   async run(argv, io) {
     const p = parseCommandArgs("verify", argv, { ...INPUT_OPTIONS, engines: { type: "string" } }, { min: 1, max: 1, names: "the model file" });
