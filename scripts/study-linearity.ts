@@ -24,6 +24,7 @@ import { buildFirmware } from "../src/emulator/build-firmware.js";
 import { runOnQemu } from "../src/emulator/run-qemu.js";
 import type { CortexCore } from "../src/emulator/cores.js";
 import { loadArchitecture } from "../src/frontends/architecture/index.js";
+import { startProgress } from "../src/cli/progress.js";
 import { writeFileAtomic } from "../src/io/atomic-write.js";
 import { sampleOne } from "../src/search-space/sampler.js";
 import { isSpaceName, type SpaceName } from "../src/search-space/spaces.js";
@@ -216,21 +217,21 @@ async function main(): Promise<void> {
     }
   }
   const rows: StudyRow[] = [];
-  const t0 = performance.now();
+  // A bar on a terminal, a line every 10 % otherwise; each sample's figures are in progress.jsonl.
+  const bar = startProgress({ label: "linearity study", total: a.spaces.length * a.n, unit: "models" });
   for (const space of a.spaces) {
     for (let i = 0; i < a.n; i++) {
       const key = `${space}-s${a.seed}-${String(i).padStart(6, "0")}`;
       let row = done.get(key);
       if (!row) {
-        const t = performance.now();
         row = measureSample(space, a.seed, i, a.core);
         appendFileSync(progress, `${JSON.stringify({ ...row, seed: a.seed })}\n`);
-        const el = (performance.now() - t0) / 1000;
-        console.log(`${key}: ${(row.ops / 1e6).toFixed(2)} Mops, ${(row.instructions / 1e6).toFixed(2)} M instructions (${((performance.now() - t) / 1000).toFixed(1)} s; ${el.toFixed(0)} s elapsed)`);
       }
       rows.push(row);
+      bar.tick();
     }
   }
+  bar.done();
   const fits = a.spaces.map((s) => fitSpace(s, rows.filter((r) => r.space === s)));
   const title = `micronets linearity study: portable C backend, ${a.core} under QEMU (exact instruction counts), seed ${a.seed}, ${a.n} architectures per space`;
   writeFileAtomic(join(a.out, "linearity.csv"), rowsCsv(rows));

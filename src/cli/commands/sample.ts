@@ -7,9 +7,13 @@ import { sampleArchitectures, sampleCsvHeader, sampleCsvRow, type SampledArchite
 import { isSpaceName, SPACE_NAMES } from "../../search-space/spaces.js";
 import { intOpt, parseCommandArgs, stringOpt } from "../args.js";
 import type { Command } from "../command.js";
+import { startProgress } from "../progress.js";
 
 /** More samples than anyone needs for a linearity study, and few enough to keep a run bounded. */
 export const MAX_SAMPLES = 10_000_000;
+
+/** Sample runs at least this large show progress. */
+const PROGRESS_FROM = 2000;
 
 const usage = `usage: micronets sample --space <${SPACE_NAMES.join("|")}> --n N [--seed S] [-o DIR]
 
@@ -60,6 +64,8 @@ export const sampleCommand: Command = {
     }
     refuseForeignFolder(out);
     let analyseMs = 0;
+    // Large runs show progress on stderr (a bar on a terminal, a line every 10 % otherwise).
+    const bar = n >= PROGRESS_FROM ? startProgress({ label: `sample ${space}`, total: n, unit: "architectures" }) : null;
     writeDirAtomic(out, (dir) => {
       let t = performance.now();
       for (const s of sampleArchitectures({ space, n, seed })) {
@@ -67,10 +73,12 @@ export const sampleCommand: Command = {
         analyseMs += done - t;
         rows.push(sampleCsvRow(s));
         writeFileSync(join(dir, `${s.name}.json`), docJson(s));
+        bar?.tick();
         t = performance.now();
       }
       writeFileSync(join(dir, "samples.csv"), `${rows.join("\n")}\n`);
     });
+    bar?.done();
     const totalMs = performance.now() - t0;
     io.out(
       `sampled ${n} ${space} architecture${n === 1 ? "" : "s"} (seed ${seed}) into ${out}/: ${n} JSON file${n === 1 ? "" : "s"} + samples.csv\n` +

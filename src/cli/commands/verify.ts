@@ -4,6 +4,7 @@ import { engineNames } from "../../verify/engines.js";
 import { verifyModel } from "../../verify/verify.js";
 import { intOpt, parseCommandArgs, stringOpt } from "../args.js";
 import type { Command } from "../command.js";
+import { startProgress } from "../progress.js";
 import { INPUT_OPTIONS, modelInputs, roundingOpt } from "./model-inputs.js";
 
 const usage = `usage: micronets verify <model.tflite|arch.json> [options]
@@ -28,11 +29,15 @@ export const verifyCommand: Command = {
     const engines = (stringOpt(p, "engines") ?? engineNames().filter((e) => e !== "reference").join(",")).split(",").map((s) => s.trim()).filter(Boolean);
     const model = loadModelFile(p.positionals[0]!, { weights: "generate", seed: intOpt(p, "seed", 0, 0xffffffff) });
     const inputs = modelInputs(model.graph, (p.values.input as string[] | undefined) ?? [], stringOpt(p, "fill"));
-    const result = await verifyModel(model.graph, { engines, inputs, rounding });
+    // Generated-C engines build and run firmware (seconds each): show which engine is running.
+    const bar = startProgress({ label: "verify", total: engines.filter((e) => e !== "reference").length + 1, unit: "engines" });
+    const result = await verifyModel(model.graph, { engines, inputs, rounding, onEngine: (name) => { if (name !== "reference") bar.tick(); } });
+    bar.tick();
+    bar.done();
     for (const v of result.verdicts) {
       const c = v.comparison;
       if (!c.mismatch) {
-        io.out(`${v.engine}: bit-exact (${c.tensors} tensor${c.tensors === 1 ? "" : "s"}, ${thousands(c.bytes)} bytes; ${c.scope} compared with the reference)`);
+        io.out(`${v.engine}: bit-exact (${c.tensors} tensor${c.tensors === 1 ? "" : "s"}, ${thousands(c.bytes)} byte${c.bytes === 1 ? "" : "s"}; ${c.scope} compared with the reference)`);
       } else {
         const m = c.mismatch;
         const op = m.op >= 0 ? `op ${m.op} (${m.opType})` : "graph input";
