@@ -8,7 +8,7 @@
  *   outputs live until the final scope (= number of operators);
  * - sizes are rounded up to the arena alignment (TFLM's MicroArenaBufferAlignment() = 16).
  */
-import { inputError, usageError } from "../errors.js";
+import { inputError, limitError, usageError } from "../errors.js";
 import { LIMITS } from "../ir/limits.js";
 import { opLabel, tensorBytes, tensorLabel } from "../ir/tensor-data.js";
 import type { Graph } from "../ir/types.js";
@@ -100,8 +100,12 @@ export function computeLifetimes(graph: Graph, opts: LifetimeOptions = {}): Life
     if (!Number.isSafeInteger(s.op) || s.op < 0 || s.op >= graph.operators.length) {
       throw usageError(`${where}: operator index ${s.op} is out of range (the graph has ${graph.operators.length} operators)`);
     }
-    if (!Number.isSafeInteger(s.size) || s.size < 0 || s.size > LIMITS.maxBytes) {
+    if (!Number.isSafeInteger(s.size) || s.size < 0) {
       throw usageError(`${where}: size ${s.size} must be an integer from 0 to ${LIMITS.maxBytes}`);
+    }
+    // Too big is the model's doing (a kernel's scratch grows with the layer), not the caller's: a limit.
+    if (s.size > LIMITS.maxBytes) {
+      throw limitError(`needs ${s.size} bytes of kernel scratch, above the limit of ${LIMITS.maxBytes}`, opLabel(graph.operators[s.op]!, s.op));
     }
     const scope = s.op + 1;
     buffers.push({

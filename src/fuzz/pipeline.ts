@@ -363,6 +363,9 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     completed.push("host-c");
     return finish({ status: "ok" });
   } catch (e) {
+    // The pipeline passes only valid options, so a usage error here is a model problem reported as the
+    // caller's (wrong exit message and hint): a finding.
+    if (isMicronetsError(e) && e.kind === "usage") return finish({ status: "finding", findingKind: "invariant", stage, message: `usage error caused by the model: ${e.format()}` });
     if (isMicronetsError(e)) return finish({ status: "rejected", stage, errorKind: e.kind, message: e.format() });
     if (e instanceof InvariantError) return finish({ status: "finding", findingKind: "invariant", stage, message: e.message });
     const err = e as Error;
