@@ -1,13 +1,14 @@
 /**
- * Analysis speed: in-process analyze of person_detect (load + validate + costs + flash + arena plan), median
- * over many runs, and the whole `micronets analyze` process (Node start-up included).
+ * Analysis speed: in-process analyze of person_detect as `micronets analyze` does it (load + validate +
+ * costs + flash + the portable backend's arena plan + TFLM's plan + target fit), median over many runs, and
+ * the whole `micronets analyze` process (Node start-up included).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { analyzeGraph } from "../src/analysis/analyze.js";
 import { loadTarget } from "../src/analysis/targets.js";
+import { analyzeModel } from "../src/api/analyze-model.js";
 import { parseModel } from "../src/frontends/load-model.js";
 import { fmtTiming, summarize, timeSync, type Timing } from "./stats.js";
 
@@ -24,8 +25,7 @@ export function benchAnalyze(model = "person_detect", runs = 200, processRuns = 
   const bytes = new Uint8Array(readFileSync(path));
   const target = loadTarget("stm32f746zg");
   const inProcess = timeSync(() => {
-    const m = parseModel(bytes, path);
-    analyzeGraph(m.graph, { target });
+    analyzeModel(parseModel(bytes, path), { target });
   }, runs, 10);
   const samples: number[] = [];
   for (let i = 0; i < processRuns; i++) {
@@ -38,7 +38,7 @@ export function benchAnalyze(model = "person_detect", runs = 200, processRuns = 
 }
 
 export function printAnalyzeBench(b: AnalyzeBench): void {
-  console.log(`analyze ${b.model} (parse + validate + costs + flash + arena plan + target fit)`);
+  console.log(`analyze ${b.model} (parse + validate + costs + flash + portable in-place arena + TFLM plan + target fit)`);
   console.log(`  in-process:    ${fmtTiming(b.inProcess)}`);
   console.log(`  whole process: ${fmtTiming(b.wholeProcess, 1)}`);
 }
