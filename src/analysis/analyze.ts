@@ -15,7 +15,7 @@ import type { KernelKind } from "./code-size.js";
 import { estimateFlash, type FlashBreakdown } from "./flash.js";
 import { DEFAULT_ALIGNMENT, type ScratchRequest } from "./lifetimes.js";
 import { DEFAULT_PLANNER } from "./planner/registry.js";
-import { layerCosts, sumCosts } from "./layer-costs.js";
+import { layerCosts, sumCosts, type CostFigures, type CostTotals } from "./layer-costs.js";
 import { energyMj, inferenceLatencyMs, latencyModel, opsTimeMs, type LatencyModel } from "./latency.js";
 import { reserveTotal, type Target } from "./targets.js";
 
@@ -89,7 +89,7 @@ export interface DeploymentAnalysis {
 }
 
 /** One operator's figures. */
-export interface LayerAnalysis {
+export interface LayerAnalysis extends CostFigures {
   /** Execution index. */
   index: number;
   type: OpType;
@@ -102,18 +102,6 @@ export interface LayerAnalysis {
   inputShapes: number[][];
   /** Shapes of the constant inputs (weights, biases, structural constants), in input order. */
   constantShapes: number[][];
-  macs: number;
-  /** 2 × MACs. */
-  ops: number;
-  /** Non-MAC work (pool window reads, elementwise elements, copies); see LayerCost. */
-  elementwiseOps: number;
-  /** Weight + bias elements. */
-  params: number;
-  weightBytes: number;
-  biasBytes: number;
-  /** Requantisation multipliers and shifts as generated code stores them. */
-  quantBytes: number;
-  otherConstantBytes: number;
   /** Flash this layer adds: its constants (shared ones at first use) and its call site. Kernel code is in totals. */
   flashBytes: number;
   /**
@@ -125,15 +113,7 @@ export interface LayerAnalysis {
   energyMj: number | null;
 }
 
-export interface ModelTotals {
-  macs: number;
-  ops: number;
-  elementwiseOps: number;
-  params: number;
-  weightBytes: number;
-  biasBytes: number;
-  quantBytes: number;
-  otherConstantBytes: number;
+export interface ModelTotals extends CostTotals {
   /** Estimated flash: data (exact) + code (estimate). */
   flashBytes: number;
   flashDataBytes: number;
@@ -222,22 +202,13 @@ export function analyzeGraph(graph: Graph, opts: AnalyzeOptions = {}): ModelAnal
     const present = op.inputs.filter((id) => id >= 0).map((id) => graph.tensors[id]!);
     const latencyMs = model ? opsTimeMs(c.ops, model) : null;
     return {
-      index: i,
-      type: op.type,
+      ...c, // index, type and the cost figures
       kernel: flash.layers[i]!.kernel,
       outputTensor: out.id,
       outputName: out.name,
       outputShape: [...out.shape],
       inputShapes: present.filter((t) => !t.constant).map((t) => [...t.shape]),
       constantShapes: present.filter((t) => t.constant).map((t) => [...t.shape]),
-      macs: c.macs,
-      ops: c.ops,
-      elementwiseOps: c.elementwiseOps,
-      params: c.params,
-      weightBytes: c.weightBytes,
-      biasBytes: c.biasBytes,
-      quantBytes: c.quantBytes,
-      otherConstantBytes: c.otherConstantBytes,
       flashBytes: flash.layers[i]!.totalBytes,
       latencyMs,
       energyMj: model && latencyMs !== null ? energyMj(latencyMs, model) : null,

@@ -9,10 +9,8 @@ import { axisPadding } from "../ir/padding.js";
 import { elementCount, opLabel, tensorBytes } from "../ir/tensor-data.js";
 import type { Graph, Operator, OpType, Tensor } from "../ir/types.js";
 
-export interface LayerCost {
-  /** Operator index in execution order. */
-  index: number;
-  type: OpType;
+/** The cost figures of a layer, and (summed) of a model. */
+export interface CostFigures {
   /** Multiply-accumulates of the conv / depthwise / fully-connected arithmetic (0 for other ops). */
   macs: number;
   /** 2 × MACs: the op count the MicroNets latency model is linear in. */
@@ -34,6 +32,12 @@ export interface LayerCost {
   quantBytes: number;
   /** Other constant inputs (PAD paddings, RESHAPE shape, MEAN axes): structural, not parameters. */
   otherConstantBytes: number;
+}
+
+export interface LayerCost extends CostFigures {
+  /** Operator index in execution order. */
+  index: number;
+  type: OpType;
 }
 
 function tensorAt(graph: Graph, op: Operator, i: number): Tensor | undefined {
@@ -168,16 +172,7 @@ export function layerCosts(graph: Graph): LayerCost[] {
   return graph.operators.map((op, i) => layerCost(graph, op, i));
 }
 
-export interface CostTotals {
-  macs: number;
-  ops: number;
-  elementwiseOps: number;
-  params: number;
-  weightBytes: number;
-  biasBytes: number;
-  quantBytes: number;
-  otherConstantBytes: number;
-}
+export type CostTotals = CostFigures;
 
 export function sumCosts(costs: readonly LayerCost[]): CostTotals {
   const t: CostTotals = { macs: 0, ops: 0, elementwiseOps: 0, params: 0, weightBytes: 0, biasBytes: 0, quantBytes: 0, otherConstantBytes: 0 };
