@@ -11,6 +11,11 @@ import { parseJsonText } from "../frontends/architecture/json-text.js";
 import { readInputFile } from "../frontends/load-model.js";
 import { schemasDir } from "./budget.js";
 import type { Figures } from "./metrics.js";
+import { DEPLOYMENT_BACKENDS, type DeploymentBackend } from "../analysis/analyze.js";
+
+function parseBackendName(v: unknown): DeploymentBackend | null {
+  return typeof v === "string" && (DEPLOYMENT_BACKENDS as readonly string[]).includes(v) ? (v as DeploymentBackend) : null;
+}
 
 export interface Baseline {
   file: string;
@@ -19,6 +24,12 @@ export interface Baseline {
   figures: Figures;
   /** The baseline's target and latency family (latency and energy are only comparable on the same ones). */
   target: { name: string; family: string } | null;
+  /**
+   * The deployment its sram and flash figures are for (only comparable for the same one); null for a report
+   * without a `deployment` section, which predates it and holds TFLM's plan and the CMSIS-NN flash model
+   * (the "tflm" figures).
+   */
+  backend: DeploymentBackend | null;
 }
 
 let validator: ValidateFunction | undefined;
@@ -35,6 +46,7 @@ interface BaselineDoc {
   source?: { path?: string };
   totals: { peakSramBytes: number; flashBytes: number; ops: number; macs: number; params: number };
   target?: null | { name: string; latencyMs: number; energyMj: number | null; latencyModel: { family: string } };
+  deployment?: { backend?: unknown };
 }
 
 export function parseBaseline(doc: unknown, file: string): Baseline {
@@ -59,6 +71,7 @@ export function parseBaseline(doc: unknown, file: string): Baseline {
       energy: t ? t.energyMj : null,
     },
     target: t ? { name: t.name, family: t.latencyModel.family } : null,
+    backend: parseBackendName(d.deployment?.backend),
   };
 }
 

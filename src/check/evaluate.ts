@@ -138,6 +138,12 @@ export function evaluateChecks(input: CheckInput): CheckResult {
     for (const metric of METRICS) {
       const value = now[metric];
       const ref = then[metric];
+      const thenBackend = baseline.backend ?? "tflm";
+      if ((metric === "sram" || metric === "flash") && thenBackend !== analysis.deployment.backend) {
+        const made = baseline.backend === null ? "the baseline has no deployment figures (TFLM's plan, the CMSIS-NN flash model: backend tflm)" : `the baseline's sram and flash are for backend ${baseline.backend}`;
+        skipped.push({ kind: "baseline", metric, reason: `${made}, this check's for ${analysis.deployment.backend}; check with --backend ${thenBackend} or make a new baseline` });
+        continue;
+      }
       if (metric === "latency" || metric === "energy") {
         const mt = analysis.target;
         if (!mt) {

@@ -1,4 +1,4 @@
-import { analyzeGraph, type DeploymentBackend } from "../../analysis/analyze.js";
+import { analyzeGraph } from "../../analysis/analyze.js";
 import { chooseLatencyFamily } from "../../analysis/latency.js";
 import { loadTarget } from "../../analysis/targets.js";
 import { DEFAULT_DEPLOYMENT_BACKEND, deploymentOptions, parseBackend } from "../../api/analyze-model.js";
@@ -9,8 +9,7 @@ import { isMetric, METRICS, type Metric } from "../../check/metrics.js";
 import { percentOf } from "../../check/quantity.js";
 import { checkResultJson, renderCheckMarkdown, renderCheckText, type CheckContext } from "../../check/render.js";
 import { isMicronetsError, usageError } from "../../errors.js";
-import { parseJsonText } from "../../frontends/architecture/json-text.js";
-import { loadModelFile, readInputFile } from "../../frontends/load-model.js";
+import { loadModelFile } from "../../frontends/load-model.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { boolOpt, parseCommandArgs, stringOpt } from "../args.js";
 import type { Command } from "../command.js";
@@ -63,18 +62,6 @@ export function parseToleranceSpec(spec: string): { global?: number; perMetric: 
   return out;
 }
 
-/**
- * Why a baseline's sram and flash cannot be compared with this check's, or null when they can: they must be
- * for the same backend. A report without a `deployment` section predates it and holds TFLM's plan and the
- * CMSIS-NN flash model — the "tflm" backend's figures.
- */
-function otherBackendReason(file: string, backend: DeploymentBackend): string | null {
-  const doc = parseJsonText(new TextDecoder().decode(readInputFile(file)), file) as { deployment?: { backend?: unknown } };
-  const then = typeof doc.deployment?.backend === "string" ? doc.deployment.backend : null;
-  if ((then ?? "tflm") === backend) return null;
-  const made = then === null ? "the baseline has no deployment figures (TFLM's plan, the CMSIS-NN flash model: backend tflm)" : `the baseline's sram and flash are for backend ${then}`;
-  return `${made}, this check's for ${backend}; check with --backend ${then ?? "tflm"} or make a new baseline`;
-}
 
 export const checkCommand: Command = {
   name: "check",
@@ -118,9 +105,6 @@ export const checkCommand: Command = {
     const baselineFile = stringOpt(p, "baseline") ?? budget?.baseline;
     if (!target && !budget && !baselineFile) throw usageError("check: nothing to check; give --target, --budget or --baseline");
     const baseline = baselineFile ? loadBaseline(baselineFile) : null;
-    const baselineSkip = baseline ? otherBackendReason(baseline.file, backend) : null;
-    // sram and flash of a baseline made for another deployment are not comparable: leave them out.
-    if (baseline && baselineSkip) baseline.figures = { ...baseline.figures, sram: null, flash: null };
 
     let analysis;
     try {
@@ -131,9 +115,6 @@ export const checkCommand: Command = {
       throw e;
     }
     const result = evaluateChecks({ analysis, target, budget, baseline, cli: cliTolerance });
-    if (baselineSkip) {
-      for (const sk of result.skipped) if (sk.kind === "baseline" && (sk.metric === "sram" || sk.metric === "flash")) sk.reason = baselineSkip;
-    }
     const ctx: CheckContext = {
       model: path,
       format: model.format,
