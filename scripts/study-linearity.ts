@@ -17,7 +17,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { performance } from "node:perf_hooks";
 import { linearFit, type LinearFit } from "../src/calibrate/linear-fit.js";
 import { compileModel } from "../src/codegen/compile.js";
 import { buildFirmware } from "../src/emulator/build-firmware.js";

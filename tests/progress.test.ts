@@ -68,7 +68,7 @@ describe("progress on a terminal", () => {
 
   it("narrow terminals drop the bar rather than wrap", () => {
     const s = new FakeStream(true, 30);
-    const p = startProgress({ label: "sample", total: 10, stream: s, now: fakeClock().now });
+    startProgress({ label: "sample", total: 10, stream: s, now: fakeClock().now });
     expect(s.chunks[0]).not.toMatch(/[░█]/);
     expect(s.chunks[0]!.length - 4).toBeLessThanOrEqual(29);
   });

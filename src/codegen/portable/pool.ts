@@ -61,8 +61,6 @@ export function poolKernel(_graph: Graph, p: AveragePoolParams | MaxPoolParams):
   const simdAvg = fd.h * fd.w <= 255;
   const c4 = Math.floor(C / 4);
   const cRest = C % 4;
-  // Groups per pixel: the SIMD groups, then each remaining channel on its own.
-  const groupsPerPixel = c4 + cRest;
 
   // Every window must cover at least one input element (TFLM fails the op otherwise).
   for (let oy = 0; oy < od.h; oy++) {

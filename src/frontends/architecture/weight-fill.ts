@@ -59,7 +59,6 @@ class Filler {
     const tensors = this.built.graph.tensors;
     const filter = tensors[rec.filter!]!;
     const bias = rec.bias !== undefined && rec.bias >= 0 ? tensors[rec.bias] : undefined;
-    const channels = rec.channels!;
     const axis = rec.channelAxis!;
     const inScale = this.plan.quant[rec.inputs[0]!]!.scale[0]!;
     const spec = rec.spec;
