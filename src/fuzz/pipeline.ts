@@ -41,11 +41,10 @@ export type FindingKind = "exception" | "invariant" | "slow" | "memory" | "hang"
 /** Documented bounds: a case slower than `slowMs` or allocating more than `memoryBytes` is a finding. */
 export interface CaseBounds {
   /**
-   * Wall time of one case through every stage (default 2000 ms), plus 1 s per 2 MiB of model data (the
-   * input file, or constants the architecture generator filled in). Handling weights is linear work — the
-   * compile stage alone writes about three characters of C per weight byte, and a model at the 8 MiB flash
-   * limit takes a few seconds on a loaded 2-core machine — while the bound is there to catch superlinear
-   * blow-ups and stalls, which miss it by orders of magnitude.
+   * Wall time of one case through every stage except the sampled host-C build (default 2000 ms, the
+   * campaign bound). The largest model the limits admit (8 MiB of constants) takes about 0.7 s on an idle
+   * core; superlinear blow-ups and stalls miss the bound by orders of magnitude. Test slices on a shared CI
+   * machine pass a looser bound so that load cannot make them flaky.
    */
   slowMs: number;
   /**
@@ -228,7 +227,6 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     const m = memoryNow();
     if (m > memPeak) memPeak = m;
   };
-  let dataBytes = input.kind === "bytes" ? input.bytes.length : 0;
   const t0 = performance.now();
   const stageMs: Partial<Record<Stage, number>> = {};
   let stageStart = t0;
@@ -250,7 +248,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
       const slowest = (Object.entries(stageMs) as [Stage, number][]).reduce((a, b) => (b[1] > a[1] ? b : a), [stage, -1] as [Stage, number]);
       const times = (Object.entries(stageMs) as [Stage, number][]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
       if (memoryBytes > bounds.memoryBytes) return { ...base, status: "finding", findingKind: "memory", stage: o.stage ?? stage, message: `grew the heap by ${memoryBytes} bytes (bound ${bounds.memoryBytes})` };
-      if (ms > bounds.slowMs + (1000 * dataBytes) / (2 * 1024 * 1024)) return { ...base, status: "finding", findingKind: "slow", stage: slowest[0], message: `took ${ms.toFixed(0)} ms (bound ${bounds.slowMs} ms; ms by stage: ${times})` };
+      if (ms > bounds.slowMs) return { ...base, status: "finding", findingKind: "slow", stage: slowest[0], message: `took ${ms.toFixed(0)} ms (bound ${bounds.slowMs} ms; ms by stage: ${times})` };
     }
     return base;
   };
@@ -265,7 +263,6 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
       completed.push("validate");
     }
     sample();
-    dataBytes = Math.max(dataBytes, graph.tensors.reduce((s, t) => s + (t.data?.length ?? 0), 0));
 
     enter("analyze");
     const analysis = analyzeGraph(graph, { target: fuzzTarget() });
