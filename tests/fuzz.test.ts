@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCampaign } from "../src/fuzz/campaign.js";
-import { DEFAULT_BOUNDS } from "../src/fuzz/pipeline.js";
+import { loadCorpus, makeCase } from "../src/fuzz/cases.js";
+import { DEFAULT_BOUNDS, runPipeline } from "../src/fuzz/pipeline.js";
 import { formatStats } from "../src/fuzz/stats.js";
 
 const SEED = 20_240_611;
@@ -32,4 +33,14 @@ describe("fuzz slice: mutated .tflite models", () => {
     expect(stats.reachedStage.reference ?? 0).toBeGreaterThan(CASES / 20);
     expect(Object.keys(stats.rejectedByStage).length).toBeGreaterThanOrEqual(3);
   }, 180_000);
+});
+
+describe("fuzz case generator regressions", () => {
+  // Campaign seed 5005 (100,000 .tflite cases): case 56153 resized a weight whose consumer's bias reference an
+  // earlier mutation had pointed past the tensor table, and the generator itself threw a TypeError.
+  it("seed 5005 case 56153 generates and is rejected with a typed error", async () => {
+    const c = makeCase(loadCorpus(), 5005, 56153, "tflite");
+    const o = await runPipeline(c.input, { variant: c.variant });
+    expect(o.status).toBe("rejected");
+  });
 });

@@ -172,9 +172,10 @@ const tensorMutations: [number, string, (rng: Rng, g: Graph, t: Tensor) => strin
     // Keep the bias of a consumer the right length when the channel count changed.
     for (const op of g.operators) {
       if (op.inputs[1] !== t.id || op.inputs.length < 3 || op.inputs[2]! < 0) continue;
-      const bias = g.tensors[op.inputs[2]!]!;
+      // An earlier mutation may have pointed the bias reference outside the tensor table.
+      const bias = g.tensors[op.inputs[2]!];
       const channels = op.type === "DEPTHWISE_CONV_2D" ? t.shape[3] : t.shape[0];
-      if (channels && bias.dtype === "int32" && bias.shape.length === 1) {
+      if (bias && channels && bias.dtype === "int32" && bias.shape.length === 1) {
         bias.shape = [channels];
         bias.data = fill(rng, 4 * channels).map((b, k) => (k % 4 >= 2 ? 0 : b));
         if (bias.quant && bias.quant.scale.length > 1) {
