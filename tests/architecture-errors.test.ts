@@ -245,13 +245,13 @@ describe("semantic errors name the offending layer's path", () => {
   });
 
   it("the generator refuses to allocate more than its limit (shape-only still loads)", () => {
-    const big = edited((d) => (d.layers[2].filters = 1_000_000));
+    const big = edited((d) => (d.layers[2].filters = 500_000));
     big.layers.pop();
-    expect(loadArchitecture(big).tensors.find((t) => t.name === "pw/filter")!.shape).toEqual([1_000_000, 1, 1, 8]);
+    expect(loadArchitecture(big).tensors.find((t) => t.name === "pw/filter")!.shape).toEqual([500_000, 1, 1, 8]);
     const e = failure({ ...big, layers: [...big.layers, { type: "conv2d", filters: 70, kernel: 1 }] , weights: { generate: { seed: 1 } } });
     expect(e.kind).toBe("limit");
     expect(e.where).toBe("/layers/3");
-    expect(e.message).toMatch(/generated weights would exceed 67108864 bytes/);
+    expect(e.message).toMatch(/generated weights would exceed 8388608 bytes/);
   });
 
   it("a bad seed option is a usage error", () => {

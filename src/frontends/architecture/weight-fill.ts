@@ -11,6 +11,7 @@
  */
 import { inputError, limitError } from "../../errors.js";
 import { elementCount, int32Bytes } from "../../ir/tensor-data.js";
+import { LIMITS } from "../../ir/limits.js";
 import type { Quantization, Tensor } from "../../ir/types.js";
 import type { BuiltGraph, LayerRecord } from "./build-graph.js";
 import { SplitMix32, streamSeed } from "../../util/prng.js";
@@ -22,8 +23,12 @@ export interface FillOptions {
   seed: number;
 }
 
-/** Generated constant bytes allowed in one graph: far above any microcontroller's flash. */
-export const MAX_GENERATED_BYTES = 64 * 1024 * 1024;
+/**
+ * Generated constant bytes allowed in one graph: the flash limit of generated code. Weights are generated only
+ * to compile or run a model, and neither is possible beyond it, so larger requests are refused before any
+ * allocation instead of spending a second and tens of MB on weights nothing can use (analysis needs none).
+ */
+export const MAX_GENERATED_BYTES = LIMITS.maxMcuFlashBytes;
 
 const STREAM_SCALES = 1;
 const STREAM_DATA = 2;
@@ -144,7 +149,7 @@ class Filler {
     const count = elementCount(filter.shape);
     this.generatedBytes += count + (rec.bias !== undefined && rec.bias >= 0 ? 4 * rec.channels! : 0);
     if (this.generatedBytes > MAX_GENERATED_BYTES) {
-      throw limitError(`generated weights would exceed ${MAX_GENERATED_BYTES} bytes at this layer (the generator's limit)`, rec.path);
+      throw limitError(`generated weights would exceed ${MAX_GENERATED_BYTES} bytes at this layer (the generator's limit: the flash limit of generated code; analysis needs no weights)`, rec.path);
     }
     const rng = new SplitMix32(streamSeed(this.opts.seed, rec.index, STREAM_DATA));
     const q = new Int8Array(count);
