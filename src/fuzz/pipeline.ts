@@ -70,8 +70,10 @@ export interface CaseOutcome {
   stack?: string;
   ms: number;
   memoryBytes: number;
-  /** Stages that ran to completion. */
+  /** Stages that ran to completion (a stage with nothing to do for the case counts as completed). */
   completed: Stage[];
+  /** The execution stages that really ran for this case (the interpreter, the checks against it). */
+  executed?: Stage[];
   /** Milliseconds per stage that ran (a slow case names its slowest stage). */
   stageMs?: Partial<Record<Stage, number>>;
 }
@@ -221,6 +223,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
   const bounds = opts.bounds ?? DEFAULT_BOUNDS;
   const variant = opts.variant ?? 0;
   const completed: Stage[] = [];
+  const executed: Stage[] = [];
   const mem0 = memoryNow();
   let memPeak = mem0;
   const sample = (): void => {
@@ -243,7 +246,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     enter(stage);
     const ms = performance.now() - t0 - (stageMs["host-c"] ?? 0);
     const memoryBytes = Math.max(0, memPeak - mem0);
-    const base = { ...o, ms, memoryBytes, completed, stageMs };
+    const base = { ...o, ms, memoryBytes, completed, executed, stageMs };
     if (o.status !== "finding") {
       const slowest = (Object.entries(stageMs) as [Stage, number][]).reduce((a, b) => (b[1] > a[1] ? b : a), [stage, -1] as [Stage, number]);
       const times = (Object.entries(stageMs) as [Stage, number][]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
@@ -326,6 +329,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
           if (v.length !== elementCount(t.shape)) throw new InvariantError(`output ${k} has ${v.length} values for shape [${t.shape.join(", ")}]`);
         });
         run = { inputs, outputs: r.outputs };
+        executed.push("reference");
       }
     }
     completed.push("reference");
@@ -337,6 +341,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
       const w = await runWasm(graph, run.inputs);
       const at = firstDifference(packValues(w.outputs), packValues(run.outputs));
       if (at >= 0) throw new InvariantError(`the WebAssembly simulator's outputs differ from the reference interpreter's at byte ${at}`);
+      executed.push("wasm");
     }
     completed.push("wasm");
     sample();
@@ -358,6 +363,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
       }
       const at = firstDifference(got, expected);
       if (at >= 0) throw new InvariantError(`generated C's outputs differ from the reference interpreter's at byte ${at} (${got[at]} vs ${expected[at]})`);
+      executed.push("host-c");
     }
     completed.push("host-c");
     return finish({ status: "ok" });

@@ -26,6 +26,8 @@ export interface CampaignStats {
   rejectedByStage: Record<string, number>;
   /** How far cases got: cases that completed each stage. */
   reachedStage: Record<string, number>;
+  /** Cases whose outputs were computed or cross-checked by each engine (reference, wasm, host-c). */
+  executedStage: Record<string, number>;
   findings: FindingSummary[];
   findingsByKind: Record<string, number>;
   slowest: { index: number; kind: string; seedModel: string; ms: number; mutation: string[] } | null;
@@ -35,7 +37,7 @@ export interface CampaignStats {
 
 export function emptyStats(seed: number, kindSelection: string): CampaignStats {
   return {
-    seed, kindSelection, cases: 0, byKind: {}, ok: 0, rejected: 0, rejectedByErrorKind: {}, rejectedByStage: {}, reachedStage: {},
+    seed, kindSelection, cases: 0, byKind: {}, ok: 0, rejected: 0, rejectedByErrorKind: {}, rejectedByStage: {}, reachedStage: {}, executedStage: {},
     findings: [], findingsByKind: {}, slowest: null, maxMemoryBytes: 0, elapsedMs: 0,
   };
 }
@@ -48,6 +50,7 @@ export function recordOutcome(s: CampaignStats, c: Pick<FuzzCase, "index" | "kin
   s.cases++;
   inc(s.byKind, c.kind);
   for (const st of o.completed) inc(s.reachedStage, st);
+  for (const st of o.executed ?? []) inc(s.executedStage, st);
   if (o.status === "ok") s.ok++;
   else if (o.status === "rejected") {
     s.rejected++;
@@ -74,6 +77,7 @@ export function formatStats(s: CampaignStats): string {
     `  typed errors:              ${s.rejected}  by kind: ${table(s.rejectedByErrorKind)}`,
     `    by stage:                ${table(s.rejectedByStage)}`,
     `  reached stage:             ${table(s.reachedStage)}`,
+    `  executed and compared:     ${table(s.executedStage)}  (interpreter run; WebAssembly / host C with ASan+UBSan checked against it)`,
     `  findings:                  ${s.findings.length}${s.findings.length ? `  (${table(s.findingsByKind)})` : ""}`,
   ];
   if (s.slowest) lines.push(`  slowest case:              #${s.slowest.index} (${s.slowest.kind}, ${s.slowest.seedModel}) ${s.slowest.ms.toFixed(0)} ms: ${s.slowest.mutation.join("; ").slice(0, 160)}`);
