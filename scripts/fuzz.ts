@@ -5,7 +5,8 @@
  *
  * Mutates the shared models and architecture fixtures and drives every case through load → analyze →
  * plan → op params → reports → convert → compile → reference interpreter, cross-checking the WebAssembly
- * simulator and (every K-th case, with --host-c-every) the generated C built with gcc and sanitizers.
+ * simulator and (about one in K of the cases that ran the interpreter, with --host-c-every K) the generated C
+ * built with gcc and sanitizers.
  * Prints the counts (cases, ok, typed errors by kind and stage, findings, slowest case). A finding — an untyped exception, a broken
  * invariant, a case over the time or memory bound, a hang, a dead worker — is saved under --findings
  * (default tests/fuzz-findings) as the reproducer plus a record. Deterministic for a seed: case I of seed S

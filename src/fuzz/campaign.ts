@@ -79,7 +79,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignStats>
       }
       dog?.begin(watchdogCase(c, opts.seed, kind));
       if (i === opts.debugHangAt) spinForever();
-      const o = await runPipeline(c.input, { bounds, variant: c.variant, hostC: hostEvery > 0 && i % hostEvery === 0 });
+      const o = await runPipeline(c.input, { bounds, variant: c.variant, hostCEvery: hostEvery });
       dog?.end();
       let file: string | null = null;
       if (o.status === "finding" && opts.findingsDir) {

@@ -85,7 +85,7 @@ export type CaseInput =
 
 export interface PipelineOptions {
   bounds?: CaseBounds;
-  /** Run the reference interpreter when the graph does at most this many MACs (default 10,000,000). */
+  /** Run the reference interpreter when the graph does at most this many MACs (default 100,000,000, ~0.3 s). */
   referenceMacs?: number;
   /** Selects the backend and other per-case variations deterministically. */
   variant?: number;
@@ -99,6 +99,16 @@ export interface PipelineOptions {
    * a compiler run costs about a second, so drivers sample cases). Its time is not counted against slowMs.
    */
   hostC?: boolean;
+  /**
+   * Sample the host-C check instead: about one in K of the cases that ran the interpreter, chosen from the
+   * case's variant (so a case is checked or not however a campaign is split across workers).
+   */
+  hostCEvery?: number;
+}
+
+/** One in `every` variants, by a multiplicative hash (the low bits of variant already pick other options). */
+function sampledVariant(variant: number, every: number): boolean {
+  return every > 0 && (Math.imul(variant + 1, 0x9e3779b1) >>> 8) % every === 0;
 }
 
 let target: Target | null = null;
@@ -320,7 +330,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     const macs = totalMacs(graph, analysis.layers.map((l) => l.macs + l.elementwiseOps));
     // Small cases only: the interpreter allocates every activation (up to the 1 GiB tensor limit).
     let run: { inputs: TensorValue[]; outputs: TensorValue[] } | null = null;
-    if (writable && macs <= (opts.referenceMacs ?? 10_000_000) && analysis.arena.total <= 16 * 1024 * 1024) {
+    if (writable && macs <= (opts.referenceMacs ?? 100_000_000) && analysis.arena.total <= 16 * 1024 * 1024) {
       const inputs = graph.inputs.map((id) => inputValue(graph, id, variant));
       if (inputs.every((v): v is TensorValue => v !== null)) {
         const r = runReference(graph, inputs, { params: variant % 2 === 0 ? params : undefined });
@@ -347,7 +357,7 @@ export async function runPipeline(input: CaseInput, opts: PipelineOptions = {}):
     sample();
 
     enter("host-c");
-    if (run && opts.hostC && findHostCc()) {
+    if (run && (opts.hostC || sampledVariant(variant, opts.hostCEvery ?? 0)) && findHostCc()) {
       const expected = packValues(run.outputs);
       let got: Uint8Array;
       try {

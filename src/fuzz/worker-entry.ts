@@ -57,7 +57,7 @@ if (parentPort) {
         continue;
       }
       if (index === setup.debugHangAt) spinForever();
-      const outcome = await runPipeline(c.input, { bounds: setup.bounds, variant: c.variant, hostC: setup.hostEvery > 0 && index % setup.hostEvery === 0 });
+      const outcome = await runPipeline(c.input, { bounds: setup.bounds, variant: c.variant, hostCEvery: setup.hostEvery });
       Atomics.store(control, 0, 0);
       post({ type: "done", index, outcome, meta: { kind: c.kind, seedName: c.seedName, mutation: c.mutation } });
     }

@@ -121,6 +121,9 @@ class Values {
     if (!(v instanceof Int32Array)) throw inputError(`bias must be int32, found ${this.graph.tensors[id]!.dtype}`, tensorLabel(this.graph.tensors[id]!));
     return v;
   }
+  release(id: number): void {
+    this.values[id] = undefined;
+  }
   output(id: number): TensorValue {
     const v = allocate(this.graph.tensors[id]!);
     this.values[id] = v;
@@ -181,6 +184,19 @@ function runOp(p: OpParams, v: Values): void {
  * Runs `graph` (validated) on `inputs` (one typed array per graph input, of the input's dtype and element
  * count). Bad inputs or unrunnable graphs give a MicronetsError naming the place.
  */
+/** Last operator index reading each non-constant tensor that is not a graph output. */
+function lastReaders(graph: Graph): Map<number, number> {
+  const last = new Map<number, number>();
+  graph.operators.forEach((op, i) => {
+    for (const id of op.inputs) {
+      const t = graph.tensors[id];
+      if (t && !t.constant) last.set(id, i);
+    }
+  });
+  for (const id of graph.outputs) last.delete(id);
+  return last;
+}
+
 export function runReference(graph: Graph, inputs: readonly TensorValue[], opts: RunOptions = {}): RunResult {
   const params = opts.params ?? deriveOpParams(graph, { rounding: opts.rounding ?? "double" });
   if (params.length !== graph.operators.length) throw inputError(`${params.length} op parameter sets for ${graph.operators.length} operators`);
@@ -194,9 +210,13 @@ export function runReference(graph: Graph, inputs: readonly TensorValue[], opts:
     if (v.length !== elementCount(t.shape)) throw inputError(`expected ${elementCount(t.shape)} elements, got ${v.length}`, where);
     values.set(id, v);
   });
+  // Without intermediates, an activation is dropped after its last reader: big graphs then hold about the
+  // live set (as the arena does) instead of every activation at once.
+  const lastUse = opts.keepIntermediates ? null : lastReaders(graph);
   params.forEach((p, i) => {
     try {
       runOp(p, values);
+      if (lastUse) for (const id of graph.operators[i]!.inputs) if (lastUse.get(id) === i) values.release(id);
     } catch (e) {
       if (isMicronetsError(e) && !e.where) throw new MicronetsError(e.kind, e.message, { where: opLabel(graph.operators[i]!, i) });
       if (isMicronetsError(e)) throw new MicronetsError(e.kind, `${opLabel(graph.operators[i]!, i)}: ${e.message}`, { where: e.where });
