@@ -340,6 +340,12 @@ export function layoutPieces(buffers: readonly LifetimeBuffer[], offsets: readon
   return { pieces, pieceOffsets };
 }
 
+/**
+ * Input + output bytes of all layers whose in-place schedules one compile may list (deterministic, not timed):
+ * 24 MiB, far above any microcontroller's SRAM, about a quarter of a second of schedule work.
+ */
+export const MODEL_SCHEDULE_BYTES = 24 * 1024 * 1024;
+
 /** Plans the arena for generated code. */
 export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout {
   const algorithm = opts.algorithm ?? DEFAULT_PLANNER;
@@ -356,6 +362,7 @@ export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout 
   // Legal candidates: the input dies at this op, is read once by it, is not a graph output, and its
   // schedule admits an overlapping placement.
   const edges: Edge[] = [];
+  let scheduledBytes = 0;
   for (const cand of opts.aliases ?? []) {
     const op = graph.operators[cand.op]!;
     const bi = index.get(op.inputs[cand.slot]!);
@@ -370,6 +377,12 @@ export function planLayout(graph: Graph, opts: LayoutOptions = {}): ArenaLayout 
       continue;
     }
     if (!cand.schedule) continue;
+    // Listing a schedule is linear in the layer's bytes; past a model-wide amount, further layers keep
+    // separate buffers (always safe), so a model with many multi-MB activations still compiles in well
+    // under a second. Real MCU models stay far below it.
+    const cost = buffers[bi]!.size + buffers[bo]!.size;
+    if (scheduledBytes + cost > MODEL_SCHEDULE_BYTES) continue;
+    scheduledBytes += cost;
     let schedule: AccessSchedule;
     try {
       schedule = cand.schedule();
