@@ -32,13 +32,15 @@ export interface CampaignStats {
   findingsByKind: Record<string, number>;
   slowest: { index: number; kind: string; seedModel: string; ms: number; mutation: string[] } | null;
   maxMemoryBytes: number;
+  /** The case with the largest heap growth. */
+  maxMemoryCase: { index: number; kind: string; seedModel: string; mutation: string[] } | null;
   elapsedMs: number;
 }
 
 export function emptyStats(seed: number, kindSelection: string): CampaignStats {
   return {
     seed, kindSelection, cases: 0, byKind: {}, ok: 0, rejected: 0, rejectedByErrorKind: {}, rejectedByStage: {}, reachedStage: {}, executedStage: {},
-    findings: [], findingsByKind: {}, slowest: null, maxMemoryBytes: 0, elapsedMs: 0,
+    findings: [], findingsByKind: {}, slowest: null, maxMemoryBytes: 0, maxMemoryCase: null, elapsedMs: 0,
   };
 }
 
@@ -61,7 +63,10 @@ export function recordOutcome(s: CampaignStats, c: Pick<FuzzCase, "index" | "kin
     s.findings.push({ index: c.index, kind: c.kind, seedModel: c.seedName, stage: o.stage ?? null, findingKind: o.findingKind ?? "?", message: o.message ?? "", mutation: c.mutation, file });
   }
   if (!s.slowest || o.ms > s.slowest.ms) s.slowest = { index: c.index, kind: c.kind, seedModel: c.seedName, ms: o.ms, mutation: c.mutation };
-  if (o.memoryBytes > s.maxMemoryBytes) s.maxMemoryBytes = o.memoryBytes;
+  if (o.memoryBytes > s.maxMemoryBytes) {
+    s.maxMemoryBytes = o.memoryBytes;
+    s.maxMemoryCase = { index: c.index, kind: c.kind, seedModel: c.seedName, mutation: c.mutation };
+  }
 }
 
 function table(r: Record<string, number>): string {
@@ -81,7 +86,8 @@ export function formatStats(s: CampaignStats): string {
     `  findings:                  ${s.findings.length}${s.findings.length ? `  (${table(s.findingsByKind)})` : ""}`,
   ];
   if (s.slowest) lines.push(`  slowest case:              #${s.slowest.index} (${s.slowest.kind}, ${s.slowest.seedModel}) ${s.slowest.ms.toFixed(0)} ms: ${s.slowest.mutation.join("; ").slice(0, 160)}`);
-  lines.push(`  largest heap growth:       ${(s.maxMemoryBytes / 2 ** 20).toFixed(1)} MiB`);
+  const m = s.maxMemoryCase;
+  lines.push(`  largest heap growth:       ${(s.maxMemoryBytes / 2 ** 20).toFixed(1)} MiB${m ? `: #${m.index} (${m.kind}, ${m.seedModel}) ${m.mutation.join("; ").slice(0, 160)}` : ""}`);
   for (const f of s.findings.slice(0, 20)) {
     lines.push(`  finding #${f.index} ${f.findingKind}${f.stage ? ` at ${f.stage}` : ""} (${f.seedModel}): ${f.message.slice(0, 200)}${f.file ? `  [${f.file}]` : ""}`);
   }
