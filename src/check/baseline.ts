@@ -6,9 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import type { ValidateFunction } from "ajv";
-import { inputError, isMicronetsError } from "../errors.js";
-import { parseJsonText } from "../frontends/architecture/json-text.js";
-import { readInputFile } from "../frontends/load-model.js";
+import { inputError } from "../errors.js";
+import { loadJsonFile } from "./json-file.js";
 import { schemasDir } from "./budget.js";
 import type { Figures } from "./metrics.js";
 import { DEPLOYMENT_BACKENDS, type DeploymentBackend } from "../analysis/analyze.js";
@@ -76,17 +75,5 @@ export function parseBaseline(doc: unknown, file: string): Baseline {
 }
 
 export function loadBaseline(path: string): Baseline {
-  const bytes = readInputFile(path);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw inputError("is not valid UTF-8 text", undefined, path);
-  }
-  try {
-    return parseBaseline(parseJsonText(text, path), path);
-  } catch (e) {
-    if (isMicronetsError(e)) throw e.withFile(path);
-    throw e;
-  }
+  return loadJsonFile(path, parseBaseline);
 }

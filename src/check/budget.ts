@@ -9,8 +9,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { targetSchemaPath } from "../analysis/targets.js";
 import { inputError, isMicronetsError, MicronetsError } from "../errors.js";
-import { parseJsonText } from "../frontends/architecture/json-text.js";
-import { readInputFile } from "../frontends/load-model.js";
+import { loadJsonFile } from "./json-file.js";
 import { METRICS, type Metric } from "./metrics.js";
 import { parseCount, parseEnergy, parseLatency, parseMemoryLimit, parsePercent } from "./quantity.js";
 
@@ -128,17 +127,5 @@ export function parseBudget(doc: unknown, file: string): Budget {
 
 /** Reads and checks a budget file. */
 export function loadBudget(path: string): Budget {
-  const bytes = readInputFile(path);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw inputError("is not valid UTF-8 text", undefined, path);
-  }
-  try {
-    return parseBudget(parseJsonText(text, path), path);
-  } catch (e) {
-    if (isMicronetsError(e)) throw e.withFile(path);
-    throw e;
-  }
+  return loadJsonFile(path, parseBudget);
 }

@@ -2,9 +2,8 @@
  * Reads a model file and hands it to the right frontend: a .tflite FlatBuffer (identified by its "TFL3"
  * file identifier) or an architecture JSON. Every failure is a MicronetsError naming the file.
  */
-import { readFileSync, statSync } from "node:fs";
-import { MicronetsError, inputError, isMicronetsError } from "../errors.js";
-import { LIMITS } from "../ir/limits.js";
+import { isMicronetsError } from "../errors.js";
+import { decodeUtf8Text, readInputFile } from "../io/input-file.js";
 import type { Graph } from "../ir/types.js";
 import { loadArchitecture, parseJsonText, searchSpaceOf } from "./architecture/index.js";
 import { hasTfliteIdentifier, readTflite } from "./tflite/read-tflite.js";
@@ -28,20 +27,6 @@ export interface LoadOptions {
   seed?: number;
 }
 
-export function readInputFile(path: string): Uint8Array {
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new MicronetsError("io", "is a directory, expected a model file", { file: path });
-    if (st.size > LIMITS.maxBytes) throw new MicronetsError("limit", `file is ${st.size} bytes, above the limit of ${LIMITS.maxBytes}`, { file: path });
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    if (isMicronetsError(e)) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    throw new MicronetsError("io", `cannot read: ${why}`, { file: path });
-  }
-}
-
 export function detectFormat(bytes: Uint8Array, path: string): ModelFormat {
   if (hasTfliteIdentifier(bytes)) return "tflite";
   let i = 0;
@@ -58,14 +43,7 @@ export function parseModel(bytes: Uint8Array, path: string, opts: LoadOptions = 
   const format = detectFormat(bytes, path);
   try {
     if (format === "tflite") return { graph: readTflite(bytes, path), format, path, bytes };
-    // Invalid UTF-8 is refused (as readArchitectureFile does) rather than silently turned into U+FFFD.
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      throw inputError(bytes[0] === 0xff && bytes[1] === 0xfe ? "is not UTF-8 text (it looks like UTF-16)" : "is not valid UTF-8 text");
-    }
-    const doc = parseJsonText(text, path);
+    const doc = parseJsonText(decodeUtf8Text(bytes), path);
     const graph = loadArchitecture(doc, { file: path, weights: opts.weights, seed: opts.seed });
     return { graph, format, path, bytes, searchSpace: searchSpaceOf(doc) };
   } catch (e) {

@@ -1,8 +1,8 @@
 import { calibrate, calibratedTarget, renderCalibration } from "../../calibrate/calibrate.js";
 import { readMeasurements } from "../../calibrate/measurements.js";
 import { loadTarget } from "../../analysis/targets.js";
-import { inputError, usageError } from "../../errors.js";
-import { readInputFile } from "../../frontends/load-model.js";
+import { usageError } from "../../errors.js";
+import { decodeUtf8Text, readInputFile } from "../../io/input-file.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { boolOpt, parseCommandArgs, stringOpt } from "../args.js";
 import type { Command } from "../command.js";
@@ -46,14 +46,7 @@ export const calibrateCommand: Command = {
     const targetName = stringOpt(p, "target");
     if (!targetName) throw usageError("calibrate: --target is required (the target whose latency model is fitted)");
     const target = loadTarget(targetName);
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(readInputFile(csv));
-    } catch (e) {
-      if (e instanceof TypeError) throw inputError("is not valid UTF-8 text", undefined, csv);
-      throw e;
-    }
-    const rows = readMeasurements(text, csv);
+    const rows = readMeasurements(decodeUtf8Text(readInputFile(csv, { expected: "a measurements CSV file" }), csv), csv);
     const c = calibrate(target, rows, csv, { family: stringOpt(p, "family"), runtime: stringOpt(p, "runtime"), throughOrigin: boolOpt(p, "origin") });
     const out = stringOpt(p, "out");
     // Build (and schema-check) the new target before printing, so a refused fit prints nothing half-done.

@@ -1,6 +1,6 @@
 /** Shared by `run` and `verify`: turns --input/--fill options into one value per graph input. */
 import { usageError } from "../../errors.js";
-import { readInputFile } from "../../frontends/load-model.js";
+import { readInputFile } from "../../io/input-file.js";
 import { tensorLabel } from "../../ir/tensor-data.js";
 import type { Graph } from "../../ir/types.js";
 import { readTensorFile, type TensorValue } from "../../io/tensor-files.js";
@@ -14,7 +14,7 @@ export function modelInputs(graph: Graph, files: string[], fill: string | undefi
     }
     return files.map((f, k) => {
       const t = graph.tensors[graph.inputs[k]!]!;
-      return readTensorFile(readInputFile(f), f, t, `input ${k} (${tensorLabel(t)})`);
+      return readTensorFile(readInputFile(f, { expected: "an input tensor file (.npy or .bin)" }), f, t, `input ${k} (${tensorLabel(t)})`);
     });
   }
   return fillInputs(graph, parseFill(fill ?? "golden"));

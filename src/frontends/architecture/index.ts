@@ -2,9 +2,9 @@
  * The architecture-JSON frontend: JSON text or value → schema check → semantic checks and lowering to the
  * graph IR → activation quantization → weights (shape-only, explicit, or seeded-generated) → validateGraph.
  */
-import { readFileSync, statSync } from "node:fs";
 import { MicronetsError, inputError, isMicronetsError, limitError, usageError } from "../../errors.js";
 import { LIMITS } from "../../ir/limits.js";
+import { decodeUtf8Text, readInputFile } from "../../io/input-file.js";
 import type { Graph } from "../../ir/types.js";
 import { validateGraph } from "../../ir/validate.js";
 import { buildGraph, type BuiltGraph } from "./build-graph.js";
@@ -92,25 +92,7 @@ function lowerArchitecture(doc: ArchitectureDoc, opts: LoadArchitectureOptions):
 
 /** Reads an architecture JSON file (errors name `path`). A .tflite file is refused with a clear message. */
 export function readArchitectureFile(path: string, opts: Omit<LoadArchitectureOptions, "file"> = {}): Graph {
-  let bytes: Uint8Array;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new MicronetsError("io", "is a directory, expected an architecture JSON file", { file: path });
-    if (st.size > MAX_ARCHITECTURE_FILE_BYTES) throw new MicronetsError("limit", `file is ${st.size} bytes, above the limit of ${MAX_ARCHITECTURE_FILE_BYTES}`, { file: path });
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (e) {
-    if (isMicronetsError(e)) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    throw new MicronetsError("io", `cannot read: ${why}`, { file: path });
-  }
-  const format = detectModelFormat(bytes);
-  if (format === "tflite") throw inputError("is a .tflite model, not an architecture JSON", "bytes 4-7", path);
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw inputError("is not valid UTF-8 text", undefined, path);
-  }
-  return loadArchitecture(text, { ...opts, file: path });
+  const bytes = readInputFile(path, { expected: "an architecture JSON file", maxBytes: MAX_ARCHITECTURE_FILE_BYTES });
+  if (detectModelFormat(bytes) === "tflite") throw inputError("is a .tflite model, not an architecture JSON", "bytes 4-7", path);
+  return loadArchitecture(decodeUtf8Text(bytes, path), { ...opts, file: path });
 }
