@@ -15,7 +15,7 @@ import { inputError, isMicronetsError, MicronetsError } from "../errors.js";
 import { axisPadding } from "../ir/padding.js";
 import { meanAxes } from "../ir/shape-inference.js";
 import { elementCount, integerData, opLabel, tensorLabel } from "../ir/tensor-data.js";
-import type { Graph, Operator, OperatorOfType, OpType, Tensor } from "../ir/types.js";
+import type { Conv2DAttrs, Graph, Operator, OperatorOfType, OpType, Pool2DAttrs, Tensor } from "../ir/types.js";
 import { activationRangeInt8, type ActivationRange } from "./activation-range.js";
 import { adjustMeanMultiplier } from "./mean-multiplier.js";
 import { quantizeMultiplier, quantizeMultiplierGreaterThanOne, quantizeMultiplierSmallerThanOneExp, type QuantizedMultiplier } from "./quantize-multiplier.js";
@@ -402,67 +402,58 @@ function unaryTensors(ctx: Ctx): UnaryTensors {
   return { input: ctx.op.inputs[0]!, output: ctx.op.outputs[0]! };
 }
 
-function conv(ctx: Ctx, op: OperatorOfType<"CONV_2D">): ConvParams {
-  const input = ctx.input(0, "input");
-  const filter = ctx.input(1, "filter");
-  const output = ctx.output();
-  const inDims = ctx.dims4(input, "input");
-  const fDims = ctx.dims4(filter, "filter");
-  const outDims = ctx.dims4(output, "output");
-  const a = op.attrs;
-  const out = ctx.qp(output, "output");
+/** Stride, leading padding and dilation of a sliding window over `inDims` (TFLM's ComputePaddingHeightWidth). */
+function slidingWindow(a: Conv2DAttrs | Pool2DAttrs, inDims: Dims4, kh: number, kw: number): { stride: HW; padding: HW; dilation: HW } {
+  const dilation = "dilationH" in a ? { h: a.dilationH, w: a.dilationW } : { h: 1, w: 1 };
   return {
-    type: "CONV_2D",
-    op_index: ctx.index,
-    rounding: ctx.rounding,
-    tensors: convTensors(ctx),
-    input_offset: -ctx.qp(input, "input").zp,
-    output_offset: out.zp,
     stride: { h: a.strideH, w: a.strideW },
     padding: {
-      h: axisPadding(a.padding, inDims.h, fDims.h, a.strideH, a.dilationH).before,
-      w: axisPadding(a.padding, inDims.w, fDims.w, a.strideW, a.dilationW).before,
+      h: axisPadding(a.padding, inDims.h, kh, a.strideH, dilation.h).before,
+      w: axisPadding(a.padding, inDims.w, kw, a.strideW, dilation.w).before,
     },
-    dilation: { h: a.dilationH, w: a.dilationW },
-    activation: activationRangeInt8(a.activation, out.scale, out.zp),
-    ...perChannelMultipliers(ctx, input, filter, output, fDims.n),
-    input_dims: inDims,
-    filter_dims: fDims,
-    output_dims: outDims,
-    groups: inDims.c / fDims.c,
+    dilation,
   };
 }
 
-function depthwise(ctx: Ctx, op: OperatorOfType<"DEPTHWISE_CONV_2D">): DepthwiseConvParams {
+/**
+ * What CONV_2D and DEPTHWISE_CONV_2D share: offsets, window, activation, per-channel requantisation, dims.
+ * `check` runs on the dims before anything is derived from them.
+ */
+function convCommon(ctx: Ctx, a: Conv2DAttrs, channelsOf: (filterDims: Dims4) => number, check?: (inDims: Dims4, fDims: Dims4) => void) {
   const input = ctx.input(0, "input");
   const filter = ctx.input(1, "filter");
   const output = ctx.output();
   const inDims = ctx.dims4(input, "input");
   const fDims = ctx.dims4(filter, "filter");
   const outDims = ctx.dims4(output, "output");
-  const a = op.attrs;
   const out = ctx.qp(output, "output");
-  if (fDims.c !== inDims.c * a.depthMultiplier) ctx.fail(`filter has ${fDims.c} channels; input ${inDims.c} × depth_multiplier ${a.depthMultiplier} expected`);
+  check?.(inDims, fDims);
   return {
-    type: "DEPTHWISE_CONV_2D",
     op_index: ctx.index,
     rounding: ctx.rounding,
     tensors: convTensors(ctx),
     input_offset: -ctx.qp(input, "input").zp,
     output_offset: out.zp,
-    ch_mult: a.depthMultiplier,
-    stride: { h: a.strideH, w: a.strideW },
-    padding: {
-      h: axisPadding(a.padding, inDims.h, fDims.h, a.strideH, a.dilationH).before,
-      w: axisPadding(a.padding, inDims.w, fDims.w, a.strideW, a.dilationW).before,
-    },
-    dilation: { h: a.dilationH, w: a.dilationW },
+    ...slidingWindow(a, inDims, fDims.h, fDims.w),
     activation: activationRangeInt8(a.activation, out.scale, out.zp),
-    ...perChannelMultipliers(ctx, input, filter, output, fDims.c),
+    ...perChannelMultipliers(ctx, input, filter, output, channelsOf(fDims)),
     input_dims: inDims,
     filter_dims: fDims,
     output_dims: outDims,
   };
+}
+
+function conv(ctx: Ctx, op: OperatorOfType<"CONV_2D">): ConvParams {
+  const common = convCommon(ctx, op.attrs, (f) => f.n);
+  return { type: "CONV_2D", ...common, groups: common.input_dims.c / common.filter_dims.c };
+}
+
+function depthwise(ctx: Ctx, op: OperatorOfType<"DEPTHWISE_CONV_2D">): DepthwiseConvParams {
+  const a = op.attrs;
+  const common = convCommon(ctx, a, (f) => f.c, (inDims, fDims) => {
+    if (fDims.c !== inDims.c * a.depthMultiplier) ctx.fail(`filter has ${fDims.c} channels; input ${inDims.c} × depth_multiplier ${a.depthMultiplier} expected`);
+  });
+  return { type: "DEPTHWISE_CONV_2D", ...common, ch_mult: a.depthMultiplier };
 }
 
 function fullyConnected(ctx: Ctx, op: OperatorOfType<"FULLY_CONNECTED">): FullyConnectedParams {
@@ -516,16 +507,14 @@ function pool<K extends "AVERAGE_POOL_2D" | "MAX_POOL_2D">(ctx: Ctx, op: Operato
   const inDims = ctx.dims4(input, "input");
   const a = op.attrs;
   const out = ctx.qp(output, "output");
+  const window = slidingWindow(a, inDims, a.filterH, a.filterW);
   return {
     type: op.type,
     op_index: ctx.index,
     rounding: ctx.rounding,
     tensors: unaryTensors(ctx),
-    stride: { h: a.strideH, w: a.strideW },
-    padding: {
-      h: axisPadding(a.padding, inDims.h, a.filterH, a.strideH).before,
-      w: axisPadding(a.padding, inDims.w, a.filterW, a.strideW).before,
-    },
+    stride: window.stride,
+    padding: window.padding,
     activation: activationRangeInt8(a.activation, out.scale, out.zp),
     input_dims: inDims,
     filter_dims: { n: 1, h: a.filterH, w: a.filterW, c: 1 },
