@@ -13,6 +13,7 @@ import { dtypeSize, type Graph } from "../../ir/types.js";
 import { elementCount, int32Data, int8Data, tensorLabel } from "../../ir/tensor-data.js";
 import type { OpParams } from "../../quant/op-params.js";
 import { cArrayBody, cInt32 } from "../c-format.js";
+import { ConstantTensors } from "../constant-tensors.js";
 import type { IoInfo } from "../model-info.js";
 import { commentText } from "../names.js";
 import type { EmitContext } from "../portable/kernel.js";
@@ -99,19 +100,9 @@ export function emitCmsisNn(graph: Graph, params: readonly OpParams[], opts: Cms
   };
   const scratchOffset = (k: number): number => plan.buffers.filter((b) => b.kind === "scratch")[k]!.offset;
 
-  const constants: { name: string; comment: string; length: number; body: string }[] = [];
-  const constNames = new Map<number, string>();
+  const constants = new ConstantTensors(graph, opts.prefix);
   const tensorExpr = (id: number): string => {
-    const t = graph.tensors[id]!;
-    if (t.constant) {
-      let name = constNames.get(id);
-      if (!name) {
-        name = `${opts.prefix}_t${id}`;
-        constNames.set(id, name);
-        constants.push({ name, comment: commentText(tensorLabel(t)), length: Math.max(1, t.data!.length), body: cArrayBody(t.data!, (v) => String(v), 24) });
-      }
-      return `((const int8_t *)${name})`;
-    }
+    if (graph.tensors[id]!.constant) return constants.expr(id);
     return `(MN_ARENA + ${offset(id)})`;
   };
 
@@ -291,7 +282,7 @@ export function emitCmsisNn(graph: Graph, params: readonly OpParams[], opts: Cms
     core: opts.core,
     arenaBytes: plan.total,
     arenaWords: Math.max(1, Math.ceil(plan.total / 4)),
-    constants,
+    constants: constants.list,
     layers,
     inType: opts.inType,
     outType: opts.outType,

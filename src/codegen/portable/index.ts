@@ -6,7 +6,7 @@
 import { dtypeSize, type Graph } from "../../ir/types.js";
 import { tensorLabel } from "../../ir/tensor-data.js";
 import type { OpParams } from "../../quant/op-params.js";
-import { cArrayBody } from "../c-format.js";
+import { ConstantTensors } from "../constant-tensors.js";
 import type { IoInfo } from "../model-info.js";
 import { commentText } from "../names.js";
 import type { ArenaLayout } from "../plan.js";
@@ -82,20 +82,9 @@ export function emitPortable(graph: Graph, params: readonly OpParams[], opts: Po
   // per-op functions, here fed the full parameters.
   const { layout, scratchIndex } = planPortableLayout(graph, kernels, { inPlace: opts.inPlace, planner: opts.planner });
 
-  const constants: { name: string; comment: string; length: number; body: string }[] = [];
-  const constantNames = new Map<number, string>();
+  const constants = new ConstantTensors(graph, opts.prefix);
   const tensorExpr = (id: number): string => {
-    const t = graph.tensors[id]!;
-    if (t.constant) {
-      let name = constantNames.get(id);
-      if (!name) {
-        name = `${opts.prefix}_t${id}`;
-        constantNames.set(id, name);
-        const data = t.data!;
-        constants.push({ name, comment: commentText(tensorLabel(t)), length: Math.max(1, data.length), body: cArrayBody(data, (v) => String(v), 24) });
-      }
-      return `((const int8_t *)${name})`;
-    }
+    if (graph.tensors[id]!.constant) return constants.expr(id);
     const off = layout.tensorOffset.get(id);
     if (off === undefined) throw new Error(`tensor ${id} has no arena offset`);
     return `(MN_ARENA + ${off})`;
@@ -142,7 +131,7 @@ export function emitPortable(graph: Graph, params: readonly OpParams[], opts: Po
     plainArenaBytes: layout.plainTotal,
     aliasCount: layout.aliases.length,
     arenaWords: Math.max(1, Math.ceil(layout.total / 4)),
-    constants,
+    constants: constants.list,
     layers,
     inType: opts.inType,
     outType: opts.outType,
