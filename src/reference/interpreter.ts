@@ -22,7 +22,7 @@ import { padS8 } from "./pad.js";
 import { quantizeFloatToS8, requantizeToS8 } from "./quantize.js";
 import { reshape } from "./reshape.js";
 import { softmaxS8 } from "./softmax.js";
-import type { TensorValue } from "./tensor-value.js";
+import { checkGraphInputs, type TensorValue } from "./tensor-value.js";
 
 export type { TensorValue } from "./tensor-value.js";
 
@@ -57,16 +57,6 @@ function allocate(t: Tensor): TensorValue {
     case "int32": return new Int32Array(n);
     case "float32": return new Float32Array(n);
     default: throw inputError(`dtype ${t.dtype} is not supported by the reference interpreter`, tensorLabel(t));
-  }
-}
-
-function isOfDtype(v: TensorValue, t: Tensor): boolean {
-  switch (t.dtype) {
-    case "int8": return v instanceof Int8Array;
-    case "int16": return v instanceof Int16Array;
-    case "int32": return v instanceof Int32Array;
-    case "float32": return v instanceof Float32Array;
-    default: return false;
   }
 }
 
@@ -200,16 +190,9 @@ function lastReaders(graph: Graph): Map<number, number> {
 export function runReference(graph: Graph, inputs: readonly TensorValue[], opts: RunOptions = {}): RunResult {
   const params = opts.params ?? deriveOpParams(graph, { rounding: opts.rounding ?? "double" });
   if (params.length !== graph.operators.length) throw inputError(`${params.length} op parameter sets for ${graph.operators.length} operators`);
-  if (inputs.length !== graph.inputs.length) throw inputError(`the graph has ${graph.inputs.length} inputs, ${inputs.length} were given`, "graph inputs");
+  checkGraphInputs(graph, inputs);
   const values = new Values(graph);
-  graph.inputs.forEach((id, k) => {
-    const t = graph.tensors[id]!;
-    const v = inputs[k]!;
-    const where = `graph input ${k} (${tensorLabel(t)})`;
-    if (!isOfDtype(v, t)) throw inputError(`expected ${t.dtype} data, got ${v.constructor.name}`, where);
-    if (v.length !== elementCount(t.shape)) throw inputError(`expected ${elementCount(t.shape)} elements, got ${v.length}`, where);
-    values.set(id, v);
-  });
+  graph.inputs.forEach((id, k) => values.set(id, inputs[k]!));
   // Without intermediates, an activation is dropped after its last reader: big graphs then hold about the
   // live set (as the arena does) instead of every activation at once.
   const lastUse = opts.keepIntermediates ? null : lastReaders(graph);

@@ -13,11 +13,12 @@
  */
 import { inputError, isMicronetsError, MicronetsError } from "../errors.js";
 import { planArena, type ArenaPlan } from "../analysis/arena-plan.js";
-import { elementCount, opLabel, tensorBytes, tensorLabel } from "../ir/tensor-data.js";
+import { opLabel, tensorBytes, tensorLabel } from "../ir/tensor-data.js";
 import type { Graph, Tensor } from "../ir/types.js";
 import { deriveOpParams, type OpParams } from "../quant/op-params.js";
 import type { Rounding } from "../quant/rounding.js";
 import type { RunResult, TensorValue } from "../reference/interpreter.js";
+import { checkGraphInputs } from "../reference/tensor-value.js";
 import { loadKernelModule } from "./assemble.js";
 import { alignTo, ConstRegion } from "./const-region.js";
 import { lowerOp } from "./lower-graph.js";
@@ -67,16 +68,6 @@ export interface Simulator {
 function supportedDtype(t: Tensor, where: string): void {
   if (t.dtype !== "int8" && t.dtype !== "int16" && t.dtype !== "int32" && t.dtype !== "float32") {
     throw inputError(`dtype ${t.dtype} is not supported by the simulator`, where);
-  }
-}
-
-function isOfDtype(v: TensorValue, t: Tensor): boolean {
-  switch (t.dtype) {
-    case "int8": return v instanceof Int8Array;
-    case "int16": return v instanceof Int16Array;
-    case "int32": return v instanceof Int32Array;
-    case "float32": return v instanceof Float32Array;
-    default: return false;
   }
 }
 
@@ -148,15 +139,11 @@ async function prepare(graph: Graph, plan: ArenaPlan, checkOverlap: boolean, opt
   };
 
   const run = (inputs: readonly TensorValue[], runOpts: { keepIntermediates?: boolean } = {}): RunResult => {
-    if (inputs.length !== graph.inputs.length) throw inputError(`the graph has ${graph.inputs.length} inputs, ${inputs.length} were given`, "graph inputs");
+    checkGraphInputs(graph, inputs);
     const buffer = machine.memory.buffer;
     const kept = runOpts.keepIntermediates ? new Map<number, TensorValue>() : undefined;
     graph.inputs.forEach((id, k) => {
-      const t = graph.tensors[id]!;
       const v = inputs[k]!;
-      const where = `graph input ${k} (${tensorLabel(t)})`;
-      if (!isOfDtype(v, t)) throw inputError(`expected ${t.dtype} data, got ${v.constructor.name}`, where);
-      if (v.length !== elementCount(t.shape)) throw inputError(`expected ${elementCount(t.shape)} elements, got ${v.length}`, where);
       machine.bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), addresses.get(id)!);
     });
     // Snapshot the inputs only after all are placed: with a broken plan one input may overwrite another.
