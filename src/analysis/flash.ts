@@ -81,20 +81,25 @@ function estimatePortableFlash(graph: Graph, wideWeights: boolean): FlashEstimat
       totalBytes: b.weightBytes + b.biasBytes + b.quantBytes + b.otherBytes + b.codeBytes,
     };
   });
-  const sum = (f: (l: LayerFlash) => number): number => layers.reduce((s, l) => s + f(l), 0);
   const library = [...uses].reduce((s, u) => s + PORTABLE_CODE[u], 0);
+  return totalFlash(layers, [], library, PORTABLE_CODE.invokeBase + PORTABLE_CODE.invokePerLayer * graph.operators.length);
+}
+
+/** The estimate from per-layer figures plus the code all layers share (kernel bodies and the runtime). */
+function totalFlash(layers: LayerFlash[], kernels: FlashEstimate["kernels"], kernelBytes: number, runtimeBytes: number): FlashEstimate {
+  const sum = (f: (l: LayerFlash) => number): number => layers.reduce((s, l) => s + f(l), 0);
   const breakdown: FlashBreakdown = {
     weights: sum((l) => l.weightBytes),
     biases: sum((l) => l.biasBytes),
     quantization: sum((l) => l.quantBytes),
     otherConstants: sum((l) => l.otherConstantBytes),
     callSites: sum((l) => l.codeBytes),
-    kernels: library,
-    runtime: PORTABLE_CODE.invokeBase + PORTABLE_CODE.invokePerLayer * graph.operators.length,
+    kernels: kernelBytes,
+    runtime: runtimeBytes,
   };
   const dataBytes = breakdown.weights + breakdown.biases + breakdown.quantization + breakdown.otherConstants;
   const codeBytes = breakdown.callSites + breakdown.kernels + breakdown.runtime;
-  return { layers, kernels: [], breakdown, dataBytes, codeBytes, total: dataBytes + codeBytes };
+  return { layers, kernels, breakdown, dataBytes, codeBytes, total: dataBytes + codeBytes };
 }
 
 export function estimateFlash(graph: Graph, opts: FlashOptions = {}): FlashEstimate {
@@ -141,17 +146,5 @@ export function estimateFlash(graph: Graph, opts: FlashOptions = {}): FlashEstim
   });
 
   const kernels = [...kernelUse.entries()].map(([kind, used]) => ({ kind, bytes: sizes.kernels[kind], layers: used }));
-  const sum = (f: (l: LayerFlash) => number): number => layers.reduce((s, l) => s + f(l), 0);
-  const breakdown: FlashBreakdown = {
-    weights: sum((l) => l.weightBytes),
-    biases: sum((l) => l.biasBytes),
-    quantization: sum((l) => l.quantBytes),
-    otherConstants: sum((l) => l.otherConstantBytes),
-    callSites: sum((l) => l.codeBytes),
-    kernels: kernels.reduce((s, k) => s + k.bytes, 0),
-    runtime: sizes.runtime,
-  };
-  const dataBytes = breakdown.weights + breakdown.biases + breakdown.quantization + breakdown.otherConstants;
-  const codeBytes = breakdown.callSites + breakdown.kernels + breakdown.runtime;
-  return { layers, kernels, breakdown, dataBytes, codeBytes, total: dataBytes + codeBytes };
+  return totalFlash(layers, kernels, kernels.reduce((s, k) => s + k.bytes, 0), sizes.runtime);
 }
