@@ -1,6 +1,7 @@
 /** Markdown analysis report (for CI job summaries and pull requests). */
 import { deploymentLabel, tflmComparison, type Report } from "./report-data.js";
-import { fixed, markdownTable, percent, shape, shortName, thousands } from "./format.js";
+import { fixed, markdownTable, percent, shortName, thousands } from "./format.js";
+import { layerRows } from "./text.js";
 
 function inPlaceText(n: number): string {
   return n === 0 ? "" : n === 1 ? " 1 layer writes its output over its input." : ` ${n} layers write their output over their input.`;
@@ -33,24 +34,8 @@ export function renderMarkdown(r: Report): string {
   out.push("");
   out.push("### Layers");
   out.push("");
-  const headers = ["#", "op", "output", "MACs", "params", "flash B"];
-  const align: ("l" | "r")[] = ["r", "l", "l", "r", "r", "r"];
-  const withEnergy = r.target !== null && r.target.energyMj !== null;
-  if (r.target) {
-    headers.push("est. ms");
-    align.push("r");
-  }
-  if (withEnergy) {
-    headers.push("est. mJ");
-    align.push("r");
-  }
-  const rows = r.layers.map((l) => {
-    const row = [String(l.index), l.type, shape(l.outputShape), thousands(l.macs), thousands(l.params), thousands(l.flashBytes)];
-    if (r.target) row.push(l.latencyMs === null ? "" : fixed(l.latencyMs, 3));
-    if (withEnergy) row.push(l.energyMj === null ? "" : fixed(l.energyMj, 3));
-    return row;
-  });
-  out.push(markdownTable(headers, rows, align));
+  const layers = layerRows(r, { kernel: false });
+  out.push(markdownTable(layers.headers, layers.rows, layers.align));
   out.push("");
   out.push(`### Arena plan (${r.arena.algorithm}, ${r.deployment.backend} backend)`);
   out.push("");

@@ -2,10 +2,11 @@
 import { deploymentLabel, tflmComparison, type Report } from "./report-data.js";
 import { bytes, fixed, percent, shape, shortName, textTable, thousands } from "./format.js";
 
-function layerRows(r: Report): { headers: string[]; rows: string[][]; align: ("l" | "r")[] } {
+/** The per-layer table of the text and markdown reports (the text one also names each layer's kernel kind). */
+export function layerRows(r: Report, opts: { kernel: boolean }): { headers: string[]; rows: string[][]; align: ("l" | "r")[] } {
   const withTarget = r.target !== null;
-  const headers = ["#", "op", "kernel", "output", "MACs", "params", "flash B"];
-  const align: ("l" | "r")[] = ["r", "l", "l", "l", "r", "r", "r"];
+  const headers = ["#", "op", ...(opts.kernel ? ["kernel"] : []), "output", "MACs", "params", "flash B"];
+  const align: ("l" | "r")[] = ["r", "l", ...(opts.kernel ? ["l" as const] : []), "l", "r", "r", "r"];
   // Energy only when the target has a power figure (otherwise every cell would be empty).
   const withEnergy = withTarget && r.target!.energyMj !== null;
   if (withTarget) {
@@ -17,7 +18,7 @@ function layerRows(r: Report): { headers: string[]; rows: string[][]; align: ("l
     align.push("r");
   }
   const rows = r.layers.map((l) => {
-    const row = [String(l.index), l.type, l.kernel, shape(l.outputShape), thousands(l.macs), thousands(l.params), thousands(l.flashBytes)];
+    const row = [String(l.index), l.type, ...(opts.kernel ? [l.kernel] : []), shape(l.outputShape), thousands(l.macs), thousands(l.params), thousands(l.flashBytes)];
     if (withTarget) row.push(l.latencyMs === null ? "" : fixed(l.latencyMs, 3));
     if (withEnergy) row.push(l.energyMj === null ? "" : fixed(l.energyMj, 3));
     return row;
@@ -95,7 +96,7 @@ export function renderText(r: Report): string {
   const out: string[] = [];
   out.push(`micronets ${r.tool.version} — ${r.source.path} (${r.source.format}${r.model.name ? `, '${r.model.name}'` : ""}: ${r.model.operators} operators, ${r.model.tensors} tensors)`);
   out.push("");
-  const lt = layerRows(r);
+  const lt = layerRows(r, { kernel: true });
   out.push(textTable(lt.headers, lt.rows, lt.align));
   out.push("");
   out.push("Totals");
