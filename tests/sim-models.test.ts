@@ -4,17 +4,16 @@
  * intermediate tensor, reporting the first mismatch (op, tensor, element, both values).
  */
 import { describe, expect, it } from "vitest";
-import { opLabel } from "../src/ir/tensor-data.js";
 import { fillInput, runReference } from "../src/reference/interpreter.js";
 import { runWasm } from "../src/sim/simulator.js";
-import { countMismatches, firstMismatch, GOLDEN_MODELS, loadFixtureModel, loadGolden } from "./helpers/golden.js";
+import { firstGoldenDifference, firstMismatch, GOLDEN_MODELS, loadFixtureModel, loadGolden, standardInputs } from "./helpers/golden.js";
 
 describe("WebAssembly simulator against TFLM goldens", () => {
   for (const model of GOLDEN_MODELS) {
     it(`${model}: outputs and every intermediate tensor are bit-exact`, async () => {
       const graph = loadFixtureModel(model);
       const golden = loadGolden(model);
-      const inputs = graph.inputs.map((id) => fillInput(graph.tensors[id]!.shape.reduce((a, b) => a * b, 1)));
+      const inputs = standardInputs(graph);
       golden.inputs.forEach((g, k) => {
         expect(g.tensor).toBe(graph.inputs[k]);
         expect(firstMismatch(g.data, inputs[k]!)).toBeNull();
@@ -24,23 +23,8 @@ describe("WebAssembly simulator against TFLM goldens", () => {
       const got = result.intermediates!;
 
       // In execution order of the producers; the first difference is the one worth reading.
-      const ordered = [...golden.tensors.values()].sort((a, b) => a.producerOp - b.producerOp);
-      expect(ordered.length).toBeGreaterThan(0);
-      let firstProblem: string | null = null;
-      for (const g of ordered) {
-        const v = got.get(g.tensor);
-        const where = g.producerOp >= 0 ? opLabel(graph.operators[g.producerOp]!, g.producerOp) : "graph input";
-        if (!v) {
-          firstProblem = `${where}: tensor ${g.tensor} '${g.name}' was not computed`;
-          break;
-        }
-        const m = firstMismatch(g.data, v);
-        if (m) {
-          firstProblem = `${where}: tensor ${g.tensor} '${g.name}' element ${m.element}: TFLM ${m.expected}, simulator ${m.actual} (${countMismatches(g.data, v)} of ${g.data.length} differ)`;
-          break;
-        }
-      }
-      expect(firstProblem).toBeNull();
+      expect(golden.tensors.size).toBeGreaterThan(0);
+      expect(firstGoldenDifference(graph, golden, got, "simulator")).toBeNull();
 
       const nonConstant = graph.tensors.filter((t) => !t.constant).map((t) => t.id);
       expect([...golden.tensors.keys()].sort((a, b) => a - b)).toEqual(nonConstant);
@@ -61,7 +45,7 @@ describe("WebAssembly simulator against TFLM goldens", () => {
     expect(firstMismatch(loadGolden("ad01_int8").outputs[0]!.data, single.outputs[0]!)).not.toBeNull();
     for (const model of GOLDEN_MODELS) {
       const graph = loadFixtureModel(model);
-      const inputs = graph.inputs.map((id) => fillInput(graph.tensors[id]!.shape.reduce((a, b) => a * b, 1)));
+      const inputs = standardInputs(graph);
       const ours = await runWasm(graph, inputs, { rounding: "single", keepIntermediates: true });
       const ref = runReference(graph, inputs, { rounding: "single", keepIntermediates: true });
       for (const [id, v] of ref.intermediates!) {

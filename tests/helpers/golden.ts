@@ -4,7 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { readTflite } from "../../src/frontends/tflite/read-tflite.js";
+import { opLabel } from "../../src/ir/tensor-data.js";
 import type { Graph } from "../../src/ir/types.js";
+import { fillInput } from "../../src/reference/interpreter.js";
 
 export const GOLDEN_MODELS = ["hello_world_int8", "ad01_int8", "kws_ref_model", "person_detect"] as const;
 export type GoldenModel = (typeof GOLDEN_MODELS)[number];
@@ -86,4 +88,25 @@ export function countMismatches(expected: ArrayLike<number>, actual: ArrayLike<n
   const n = Math.min(expected.length, actual.length);
   for (let i = 0; i < n; i++) if (expected[i] !== actual[i]) c++;
   return c + Math.abs(expected.length - actual.length);
+}
+
+/** The standard input fill (byte i = ((i·7+3) mod 256) − 128) for each graph input: what TFLM was fed. */
+export function standardInputs(graph: Graph): Int8Array[] {
+  return graph.inputs.map((id) => fillInput(graph.tensors[id]!.shape.reduce((a, b) => a * b, 1)));
+}
+
+/**
+ * The first tensor TFLM recorded that an engine did not compute or computed differently, walking in the
+ * producers' execution order (later tensors inherit a difference); null when all are bit-exact.
+ */
+export function firstGoldenDifference(graph: Graph, golden: Golden, got: ReadonlyMap<number, ArrayLike<number>>, engine: string): string | null {
+  const ordered = [...golden.tensors.values()].sort((a, b) => a.producerOp - b.producerOp);
+  for (const g of ordered) {
+    const v = got.get(g.tensor);
+    const where = g.producerOp >= 0 ? opLabel(graph.operators[g.producerOp]!, g.producerOp) : "graph input";
+    if (!v) return `${where}: tensor ${g.tensor} '${g.name}' was not computed`;
+    const m = firstMismatch(g.data, v);
+    if (m) return `${where}: tensor ${g.tensor} '${g.name}' element ${m.element}: TFLM ${m.expected}, ${engine} ${m.actual} (${countMismatches(g.data, v)} of ${g.data.length} differ)`;
+  }
+  return null;
 }
