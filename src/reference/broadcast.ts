@@ -4,12 +4,12 @@
  */
 import { inputError } from "../errors.js";
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** Row-major strides of `shape` right-aligned to `rank`, with 0 for broadcast (size-1 or missing) dims. */
-function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const rank = outShape.length;
   const strides = new Array<number>(rank).fill(0);
   let stride = 1;

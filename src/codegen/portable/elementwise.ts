@@ -7,9 +7,10 @@
 import type { Graph } from "../../ir/types.js";
 import type { AddParams, MulParams } from "../../quant/op-params.js";
 import { elementCount } from "../../ir/tensor-data.js";
+import { broadcastStrides, forEachBroadcast, sameShape } from "../../reference/broadcast.js";
 import { cInt32 } from "../c-format.js";
 import { ScheduleBuilder, type AccessSchedule } from "../schedule.js";
-import { strides, type EmitContext, type KernelArena, type KernelCode, type PortableKernel } from "./kernel.js";
+import { type EmitContext, type KernelArena, type KernelCode, type PortableKernel } from "./kernel.js";
 import type { BinaryShape } from "./shape-params.js";
 import { clampReturn } from "./requant.js";
 
@@ -19,51 +20,10 @@ export function rdbpotConst(y: string, e: number): string {
   return `((((${y} + (${y} >> 31)) >> ${e - 1}) + 1) >> 1)`;
 }
 
-/** Input element strides aligned to the output's rank; 0 along broadcast dimensions. */
-function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
-  const s = strides(shape);
-  const r = new Array<number>(out.length).fill(0);
-  for (let i = 0; i < shape.length; i++) {
-    const o = out.length - shape.length + i;
-    r[o] = shape[i] === 1 ? 0 : s[i]!;
-  }
-  return r;
-}
-
-function same(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** Visits every output element in order with the flat indices of both inputs. */
-export function forEachBroadcastIndex(s1: readonly number[], s2: readonly number[], out: readonly number[], f: (o: number, i1: number, i2: number) => void): void {
-  const n = elementCount(out);
-  if (same(s1, out) && same(s2, out)) {
-    for (let i = 0; i < n; i++) f(i, i, i);
-    return;
-  }
-  const b1 = broadcastStrides(s1, out);
-  const b2 = broadcastStrides(s2, out);
-  const idx = new Array<number>(out.length).fill(0);
-  let i1 = 0;
-  let i2 = 0;
-  for (let o = 0; o < n; o++) {
-    f(o, i1, i2);
-    for (let d = out.length - 1; d >= 0; d--) {
-      idx[d]!++;
-      i1 += b1[d]!;
-      i2 += b2[d]!;
-      if (idx[d]! < out[d]!) break;
-      i1 -= b1[d]! * out[d]!;
-      i2 -= b2[d]! * out[d]!;
-      idx[d] = 0;
-    }
-  }
-}
-
 /** C loop over the output: `body` uses `o`, `i1`, `i2` (flat indices). */
 function loopCode(s1: readonly number[], s2: readonly number[], out: readonly number[], body: string): string {
   const n = elementCount(out);
-  if (same(s1, out) && same(s2, out)) {
+  if (sameShape(s1, out) && sameShape(s2, out)) {
     return `  int32_t o;\n  for (o = 0; o < ${n}; o++) {\n    const int32_t i1 = o, i2 = o;\n    ${body}\n  }`;
   }
   const b1 = broadcastStrides(s1, out);
@@ -85,7 +45,7 @@ function loopCode(s1: readonly number[], s2: readonly number[], out: readonly nu
 function scheduleFor(s1: readonly number[], s2: readonly number[], out: readonly number[], slot: 0 | 1): AccessSchedule {
   const inShape = slot === 0 ? s1 : s2;
   const sb = new ScheduleBuilder(elementCount(inShape), elementCount(out));
-  forEachBroadcastIndex(s1, s2, out, (o, i1, i2) => {
+  forEachBroadcast(s1, s2, out, (o, i1, i2) => {
     sb.read(slot === 0 ? i1 : i2, 1, 2 * o);
     sb.write(o, 1, 2 * o + 1);
   });
@@ -98,8 +58,8 @@ export function binaryArena(p: BinaryShape): KernelArena {
   const s2 = p.input2_shape;
   const out = p.output_shape;
   // Offer the input that has the output's shape (the other may be broadcast); the planner keeps one.
-  const slot: 0 | 1 = same(s1, out) ? 0 : 1;
-  return { scratch: [], alias: same(slot === 0 ? s1 : s2, out) ? { slot, schedule: () => scheduleFor(s1, s2, out, slot) } : undefined };
+  const slot: 0 | 1 = sameShape(s1, out) ? 0 : 1;
+  return { scratch: [], alias: sameShape(slot === 0 ? s1 : s2, out) ? { slot, schedule: () => scheduleFor(s1, s2, out, slot) } : undefined };
 }
 
 function binaryKernel(graph: Graph, p: AddParams | MulParams, opCode: (fn: string) => string): PortableKernel {
